@@ -1,0 +1,57 @@
+# Newsdesk: `make demo` to try it, `make test` to test it.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_IMPORT ?=
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
+export HOST PORT
+
+.PHONY: demo serve test test-sqlite test-postgres services system-packages node-packages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/newsdesk migrate --noinput -v 0
+	$(BIN)/newsdesk load_demo
+	@if [ -n "$(DEMO_IMPORT)" ]; then $(BIN)/newsdesk import $(DEMO_IMPORT); fi
+	$(BIN)/newsdesk serve
+
+serve: $(VENV)/.installed
+	$(BIN)/newsdesk serve
+
+# Debian packages the browser checks and benchmarks drive (installed when missing).
+system-packages:
+	@bash scripts/ensure-system-packages
+
+# Nu validator, axe-core and Lighthouse, pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-packages: node_modules/.installed
+
+services:
+	@bash scripts/ensure-services
+
+test: $(VENV)/.installed-test system-packages node-packages services
+	@bash scripts/run-tests
+
+bench: $(VENV)/.installed-test system-packages services
+	@bash bench/run
+
+clean:
+	rm -rf $(VENV) node_modules var/test*.sqlite3*

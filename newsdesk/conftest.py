@@ -1,0 +1,40 @@
+"""Fixtures shared by every app's tests: stories as the newsroom would make them."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.stories.models import Story
+
+
+def today_at(hour, minute=0):
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(hour, minute)))
+
+
+def make_story(**fields):
+    fields.setdefault("kind", Story.Kind.ARTICLE)
+    fields.setdefault("headline", "Harbour ferry returns after winter repairs")
+    fields.setdefault("body", "<p>The ferry is back.</p>")
+    fields.setdefault("status", Story.Status.PUBLISHED)
+    fields.setdefault("published_at", timezone.now() - timedelta(minutes=5))
+    people = fields.pop("people", [])
+    topics = fields.pop("topics", [])
+    story = Story.objects.create(**fields)
+    story.people.set(people)
+    story.topics.set(topics)
+    return story
+
+
+def make_article(**fields):
+    return make_story(kind=Story.Kind.ARTICLE, **fields)
+
+
+def make_brief(text="The council approved the new budget.", **fields):
+    fields.setdefault("headline", text)
+    return make_story(kind=Story.Kind.BRIEF, body=f"<p>{text}</p>", **fields)
+
+
+@pytest.fixture
+def article(db):
+    return make_article()

@@ -1,0 +1,68 @@
+import json
+import sys
+from datetime import date as Date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from newsdesk.imports.reader import import_file
+from newsdesk.imports.services import ImportFailed
+
+SUFFIXES = {".txt", ".json", ".text", ".ninjs"}
+
+
+def iso_date(value):
+    try:
+        return Date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+iso_date.__name__ = "date"
+
+
+def expand(paths):
+    """Files as given, and the text and JSON files inside folders."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        else:
+            yield path
+
+
+class Command(BaseCommand):
+    help = "Import stories from plain-text pages and IPTC ninjs JSON files (each file in one transaction)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of .txt and .json files")
+        parser.add_argument("--date", type=iso_date, help="the day that 'Read next' times belong to (default: today)")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+        parser.add_argument("--json", action="store_true", dest="as_json", help="print one JSON object per story")
+
+    def handle(self, *args, paths, date=None, dry_run=False, as_json=False, **options):
+        files = list(expand(paths))
+        if not files:
+            raise CommandError("no .txt or .json files found in " + ", ".join(paths))
+        counts, failed = {}, []
+        bar = tqdm(files, unit="file", file=sys.stderr, disable=len(files) < 20 or not sys.stderr.isatty())
+        for path in bar:
+            try:
+                outcomes = import_file(path, date=date, dry_run=dry_run)
+            except ImportFailed as err:
+                failed.append(err)
+                bar.write(f"error: {err}", file=sys.stderr)
+                continue
+            for outcome in outcomes:
+                counts[outcome.action] = counts.get(outcome.action, 0) + 1
+                if as_json:
+                    self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                elif outcome.action == "skipped":
+                    self.stdout.write(f"skipped {path}: {outcome.reason}")
+        if not as_json:
+            done = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
+            prefix = "dry run, nothing saved: " if dry_run else ""
+            self.stdout.write(f"{prefix}{len(files) - len(failed)} of {len(files)} files imported: {done}")
+        if failed:
+            raise CommandError(f"{len(failed)} of {len(files)} files failed; they changed nothing", returncode=1)
+

@@ -1,0 +1,27 @@
+"""Which parser reads a file, and importing one file whole."""
+
+import json
+
+from django.utils import timezone
+
+from . import ninjs, text
+from .services import ImportFailed, import_items
+
+
+def looks_like_json(path, raw):
+    return str(path).lower().endswith(".json") or raw.lstrip()[:1] in (b"{", b"[")
+
+
+def parse_file(path, raw, *, date=None):
+    if looks_like_json(path, raw):
+        return ninjs.parse_ninjs(path, raw)
+    return text.parse_text(path, raw, date=date, now=timezone.now())
+
+
+def import_file(path, *, date=None, dry_run=False):
+    """Import one file in one transaction; ImportFailed leaves the database as it was."""
+    try:
+        raw = open(path, "rb").read()
+    except OSError as err:
+        raise ImportFailed(path, None, err.strerror or str(err)) from None
+    return import_items(parse_file(path, raw, date=date), dry_run=dry_run)

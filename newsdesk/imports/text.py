@@ -1,0 +1,170 @@
+"""Plain-text pages shaped like a news site's article page.
+
+    Headline
+    Body paragraph
+    ...
+    Read next
+    12:05
+    [Person or topic label]
+    The brief's text.
+    ...
+
+Page chrome (comment prompts, share and footer lines) is recognised and dropped.
+"""
+
+import hashlib
+import re
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from newsdesk.people.models import Person, Topic
+from newsdesk.stories import body
+from newsdesk.stories.models import Story
+
+from .services import ImportFailed, StoryData
+
+HEADLINE_MAX = 300
+RIVER_HEADINGS = {"read next", "read more", "latest news", "latest"}
+CHROME = {
+    "what is your opinion on this topic?", "leave the first comment", "leave a comment", "comments",
+    "show comments", "share", "share this article", "share this", "copy link", "link copied",
+    "facebook", "twitter", "x", "telegram", "whatsapp", "linkedin", "email", "e-mail", "print",
+    "advertisement", "subscribe", "follow us", "back to top", "related", "tags",
+}
+_CHROME_PREFIXES = ("©", "copyright ", "all rights reserved", "share on ", "follow us on ")
+_TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
+_LOOKS_LIKE_TIME = re.compile(r"^\d{1,2}[:.]\d{1,2}$")
+_AGENCY = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})\s+news agency\b")
+_SENTENCE_END = ".!?…:;\"'”’»"
+
+
+def is_chrome(line):
+    low = line.lower()
+    return low in CHROME or low.startswith(_CHROME_PREFIXES) or bool(re.fullmatch(r"comments?\s*\(\d+\)", low))
+
+
+def looks_like_label(line):
+    """A person or topic label: a short name-like line, not a sentence."""
+    words = line.split()
+    return 0 < len(words) <= 5 and len(line) <= 60 and not line.endswith(tuple(_SENTENCE_END))
+
+
+def label_kind(name):
+    """Person or Topic: one already known wins; else a capitalised name of 2-4 words is a person."""
+    if Person.objects.filter(name__iexact=name).exists():
+        return Person
+    if Topic.objects.filter(name__iexact=name).exists():
+        return Topic
+    words = name.split()
+    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
+        return Person
+    return Topic
+
+
+def _digest(text):
+    return hashlib.sha1(" ".join(text.split()).lower().encode()).hexdigest()[:16]
+
+
+def decode(path, raw):
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ImportFailed(path, line, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
+
+
+def parse_text(path, raw, *, date=None, now=None):
+    """The article and briefs of one text page, as StoryData (article first)."""
+    now = timezone.localtime(now)
+    text = decode(path, raw) if isinstance(raw, bytes) else raw
+    if "\x00" in text:
+        raise ImportFailed(path, text[: text.index("\x00")].count("\n") + 1, "binary data (a NUL byte) in a text page")
+    lines = [(n, " ".join(line.split())) for n, line in enumerate(text.splitlines(), start=1)]
+    lines = [(n, line) for n, line in lines if line and not is_chrome(line)]
+    if not lines:
+        raise ImportFailed(path, 1, "empty page: no headline")
+
+    head_no, headline = lines[0]
+    if len(headline) > HEADLINE_MAX:
+        raise ImportFailed(path, head_no, f"headline is {len(headline)} characters long; at most {HEADLINE_MAX}")
+    if _LOOKS_LIKE_TIME.match(headline) or headline.lower() in RIVER_HEADINGS:
+        raise ImportFailed(path, head_no, f"the first line must be the headline, found {headline!r}")
+
+    river_at = next((i for i, (_, line) in enumerate(lines) if line.lower() in RIVER_HEADINGS), len(lines))
+    paragraphs = [line for _, line in lines[1:river_at]]
+    if not paragraphs:
+        raise ImportFailed(path, head_no, "no body paragraphs after the headline")
+    for n, line in lines[1:river_at]:
+        if _LOOKS_LIKE_TIME.match(line):
+            raise ImportFailed(path, n, f"a time ({line}) in the body: is a 'Read next' line missing above it?")
+
+    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now)
+
+    article_text = "\n".join(paragraphs)
+    agency = _AGENCY.search(article_text)
+    labels = {b.people[0] if b.people else b.topics[0] for b in briefs if b.people or b.topics}
+    article = StoryData(
+        guid=f"text:article:{_digest(headline)}",
+        kind=Story.Kind.ARTICLE,
+        headline=headline,
+        body_html=body.text_to_html(article_text),
+        source=agency.group(1) if agency else "",
+        # Labels from this page that the article speaks of tag it too.
+        people=sorted(name for name in labels if label_kind(name) is Person and name.lower() in article_text.lower()),
+        published_at=_article_time(date, now),
+    )
+    return [article, *briefs]
+
+
+def _article_time(date, now):
+    if date is None or date == now.date():
+        return None  # now when first imported; kept on later imports
+    return timezone.make_aware(datetime.combine(date, time(12, 0)))
+
+
+def parse_river(path, lines, *, date, now):
+    items, current = [], None
+    for n, line in lines:
+        if _LOOKS_LIKE_TIME.match(line):
+            match = _TIME.match(line)
+            hours, minutes = (int(match[1]), int(match[2])) if match else (99, 99)
+            if hours > 23 or minutes > 59:
+                raise ImportFailed(path, n, f"{line!r} is not a time of day (HH:MM, 00:00 to 23:59)")
+            current = {"line": n, "time": time(hours, minutes), "texts": []}
+            items.append(current)
+        elif current is None:
+            raise ImportFailed(path, n, f"expected a time (HH:MM) to start a 'Read next' item, found {line[:60]!r}")
+        else:
+            current["texts"].append(line)
+
+    briefs = []
+    for item in items:
+        texts = item["texts"]
+        if not texts:
+            raise ImportFailed(path, item["line"], f"the 'Read next' item at {item['time']:%H:%M} has no text")
+        label = texts.pop(0) if len(texts) > 1 and looks_like_label(texts[0]) else ""
+        brief_text = " ".join(texts)
+        published = _river_time(item["time"], date, now)
+        kind = label_kind(label) if label else None
+        briefs.append(
+            StoryData(
+                guid=f"text:brief:{item['time']:%H%M}:{_digest(brief_text)}",
+                kind=Story.Kind.BRIEF,
+                headline=body.first_sentence(brief_text),
+                body_html=body.text_to_html(brief_text),
+                people=[label] if kind is Person else [],
+                topics=[label] if kind is Topic else [],
+                published_at=published,
+            )
+        )
+    return briefs
+
+
+def _river_time(hhmm, date, now):
+    """A river time on `date`; with no date given, today, or yesterday for a time
+    still to come today (a page never lists the future)."""
+    if date is not None:
+        return timezone.make_aware(datetime.combine(date, hhmm))
+    at = timezone.make_aware(datetime.combine(now.date(), hhmm))
+    return at - timedelta(days=1) if at > now else at

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RiverConfig(AppConfig):
+    name = "newsdesk.river"
+    label = "river"

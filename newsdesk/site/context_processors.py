@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from newsdesk.stories.models import Section
+
+
+def site(request):
+    return {
+        "site_name": settings.SITE_NAME,
+        "site_description": settings.SITE_DESCRIPTION,
+        "site_language": settings.LANGUAGE_CODE,
+        # Lazy: only pages that show the navigation query it.
+        "sections": Section.objects.all,
+    }

@@ -1,0 +1,154 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from newsdesk.people.models import Person, Topic
+from newsdesk.slugs import unique_slug
+
+from . import body
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site's navigation.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Section, self.name, fallback="section", instance=self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("stories:section", args=[self.slug])
+
+    @classmethod
+    def named(cls, name):
+        name = " ".join(name.split())[:100]
+        return cls.objects.filter(name__iexact=name).first() or cls.objects.create(name=name)
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, and its time has come."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def articles(self):
+        return self.filter(kind=Story.Kind.ARTICLE)
+
+    def briefs(self):
+        return self.filter(kind=Story.Kind.BRIEF)
+
+    def for_listing(self):
+        """Published stories, newest first, with what a teaser shows."""
+        return (
+            self.published()
+            .select_related("section")
+            .prefetch_related("people", "topics")
+            .order_by("-published_at", "-pk")
+        )
+
+
+class Story(models.Model):
+    """An article or a brief: one model, since readers meet both in the same river."""
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        BRIEF = "brief", "Brief"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    headline = models.CharField(max_length=300)
+    standfirst = models.TextField(blank=True, help_text="A sentence or two under the headline.")
+    body = models.TextField(blank=True, help_text="Paragraphs, sub-headings, quotes, links and emphasis.")
+    byline = models.CharField("authors", max_length=300, blank=True)
+    source = models.CharField(max_length=200, blank=True, help_text="Credit for a wire agency, e.g. Tass.")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories")
+    people = models.ManyToManyField(Person, blank=True, related_name="stories")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
+    link = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="For a brief: the full article it leads to.",
+    )
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. en, de, nb.")
+    urgency = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (most urgent) to 9.")
+    slug = models.SlugField(max_length=100, unique=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="When the story last changed for readers.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the story was first written.")
+    modified_at = models.DateTimeField(auto_now=True)
+    # Where an imported story came from: its ninjs uri or a key made from its text.
+    guid = models.CharField(max_length=500, unique=True, null=True, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, help_text="Hash of the imported content.")
+    pictures = models.JSONField(default=list, blank=True, help_text="Picture references from the source.")
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "kind", "-published_at"], name="story_listing")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Story, self.headline, fallback=self.kind, instance=self)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        name = "stories:brief" if self.kind == self.Kind.BRIEF else "stories:article"
+        return reverse(name, args=[self.slug])
+
+    @property
+    def is_brief(self):
+        return self.kind == self.Kind.BRIEF
+
+    @property
+    def is_live(self):
+        return self.status == self.Status.PUBLISHED and self.published_at and self.published_at <= timezone.now()
+
+    @property
+    def label(self):
+        """The person or topic a teaser is labelled with: the first person, else the first topic."""
+        people = list(self.people.all())
+        if people:
+            return people[0]
+        topics = list(self.topics.all())
+        return topics[0] if topics else None
+
+    @property
+    def text(self):
+        return body.html_to_text(self.body)
+
+    @property
+    def summary(self):
+        return self.standfirst or body.first_sentence(self.text, limit=220)
+
+    @property
+    def lang(self):
+        """The story's language where it differs from the site's, for a `lang` attribute."""
+        if self.language and self.language.lower() != settings.LANGUAGE_CODE.lower():
+            return self.language
+        return ""
+
+    @property
+    def last_updated(self):
+        """The time shown as "Updated", when it is later than publishing."""
+        if self.updated_at and self.published_at and self.updated_at > self.published_at:
+            return self.updated_at
+        return None

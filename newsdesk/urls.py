@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from newsdesk.site import views as site
+from newsdesk.site.sitemaps import StorySitemap
+
+urlpatterns = [
+    path("", site.home, name="home"),
+    path("robots.txt", site.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"stories": StorySitemap}}, name="sitemap"),
+    path("admin/", admin.site.urls),
+    path("", include("newsdesk.stories.urls")),
+    path("", include("newsdesk.people.urls")),
+]
+
+handler404 = "newsdesk.site.views.page_not_found"
+handler500 = "newsdesk.site.views.server_error"
