@@ -160,7 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Served by WhiteNoise straight from the apps (no collectstatic step); set
+# STATIC_ROOT to collect them for a front server instead.
+STATIC_ROOT = env_str("STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

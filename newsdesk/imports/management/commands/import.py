@@ -1,3 +1,4 @@
+import argparse
 import json
 import sys
 from datetime import date as Date
@@ -16,10 +17,7 @@ def iso_date(value):
     try:
         return Date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-iso_date.__name__ = "date"
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def expand(paths):

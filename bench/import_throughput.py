@@ -1,0 +1,323 @@
+"""Import throughput: stories per second through `newsdesk import`, with a reference.
+
+    VAR_DIR=... .venv/bin/python bench/import_throughput.py [--stories 10000] [--json-out FILE]
+
+Generates N stories as files (half from plain-text pages shaped like the sample
+page: a headline, 4-8 paragraphs and a "Read next" block of briefs; half from
+ninjs 2.x documents, one story each) and imports them through the real command
+path, `call_command("import", folder, "--json")`: one transaction per file.
+
+The database is whatever the settings say (VAR_DIR for SQLite, DATABASE_URL for
+PostgreSQL); it must be migrated and should be empty.
+
+Two reference figures from the same run and the same database:
+
+* bulk insert: the same stories (same headlines, slugs, bodies, guids, tag
+  links) written with `bulk_create` in one transaction, rolled back. It is the
+  database's floor for these rows, so import/bulk says which share of the
+  database's raw insert rate the importer reaches.
+* parse only: reading and parsing every file without saving (what the importer
+  spends before it writes), so the rest of the import time is the saving.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone as dt_timezone
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import CommandError, call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from newsdesk.imports.reader import parse_file  # noqa: E402
+from newsdesk.imports.services import ImportFailed, Skipped  # noqa: E402
+from newsdesk.people.models import Person, Topic  # noqa: E402
+from newsdesk.slugs import slugify  # noqa: E402
+from newsdesk.stories import body  # noqa: E402
+from newsdesk.stories.models import Story  # noqa: E402
+
+# --- generating stories --------------------------------------------------------
+
+WORDS = """
+council harbour ferry budget minister election court ruling storm river bridge
+school hospital union strike talks agreement summit border energy prices market
+shares bank rates inflation housing tenants rail line station airport flights
+police inquiry report evidence witness trial verdict appeal parliament vote bill
+reform tax pension health doctors nurses patients vaccine research university
+students teachers farmers harvest drought flood rescue coast guard fishing fleet
+factory workers jobs wages exports imports trade deal tariffs festival museum
+concert theatre library football club league season coach transfer stadium
+mayor governor district region village city suburb park road tunnel project
+company chief executive board investors profit loss quarter forecast growth
+climate emissions wind solar grid power plant water supply waste recycling
+""".split()
+VERBS = """
+approves rejects delays opens closes announces warns plans cuts raises signs
+backs questions reviews launches wins loses completes suspends extends expands
+""".split()
+FIRST = """Anna Erik Maria Jonas Sofia Lars Ingrid Olav Marta Henrik Clara Tomas Elena
+Viktor Nora Pavel Irene Samuel Laila Oskar Greta Daniel Hanna Milan""".split()
+LAST = """Berg Hansen Novak Lindqvist Moreau Rossi Kowalski Schmidt Costa Petrov
+Jensen Dahl Fischer Romano Nilsen Varga Horvat Olsen Bauer Silva""".split()
+SUBJECTS = """Politics Economy Health Education Environment Transport Crime Justice
+Sport Culture Science Technology Energy Housing Labour Agriculture Weather Defence
+Religion Media""".split()
+CHROME_TAIL = ["What is your opinion on this topic?", "Leave the first comment"]
+
+
+class Words:
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.serial = 0
+
+    def words(self, n):
+        return " ".join(self.rng.choice(WORDS) for _ in range(n))
+
+    def token(self):
+        # A made-up word so no two headlines or briefs share their text (and slug).
+        self.serial += 1
+        return "".join(self.rng.choice("bcdfghklmnprstvz") + self.rng.choice("aeiou") for _ in range(3)) + str(self.serial)
+
+    def name(self):
+        return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
+
+    def headline(self):
+        w = self.words(self.rng.randint(4, 9)).capitalize()
+        return f"{w} {self.rng.choice(VERBS)} {self.token().capitalize()} {self.words(self.rng.randint(1, 3))}"
+
+    def sentence(self, name=None):
+        middle = f" {name} said" if name else ""
+        text = f"The {self.words(self.rng.randint(3, 7))}{middle} {self.rng.choice(VERBS)} the {self.words(self.rng.randint(4, 12))}"
+        return text[0].upper() + text[1:] + "."
+
+    def paragraph(self, name=None):
+        sentences = [self.sentence() for _ in range(self.rng.randint(2, 5))]
+        if name:
+            sentences[0] = self.sentence(name)
+        return " ".join(sentences)
+
+
+def text_page(w, briefs):
+    """A page in the shape `newsdesk/imports/text.py` reads; `briefs` items in its Read next block."""
+    named = w.name() if w.rng.random() < 0.5 else None
+    lines = [w.headline()]
+    lines += [w.paragraph(named if i == 1 else None) for i in range(w.rng.randint(4, 8))]
+    if w.rng.random() < 0.1:
+        lines[-1] += " The Norwegian NTB news agency reported."
+    if briefs:
+        lines.append("Read next")
+        for _ in range(briefs):
+            lines.append(f"{w.rng.randint(0, 23):02d}:{w.rng.randint(0, 59):02d}")
+            if w.rng.random() < 0.4:
+                lines.append(named if named and w.rng.random() < 0.5 else w.name())
+            lines.append(f"{w.sentence()} {w.token().capitalize()} {w.sentence()}")
+    lines += CHROME_TAIL
+    return "\n".join(lines) + "\n"
+
+
+def ninjs_document(w, n, when):
+    paragraphs = [w.paragraph() for _ in range(w.rng.randint(4, 8))]
+    doc = {
+        "uri": f"urn:newsdesk:bench:{n:06d}",
+        "type": "text",
+        "version": "1",
+        "firstcreated": when.isoformat().replace("+00:00", "Z"),
+        "versioncreated": (when + timedelta(minutes=w.rng.randint(0, 90))).isoformat().replace("+00:00", "Z"),
+        "pubstatus": "usable",
+        "urgency": w.rng.randint(3, 8),
+        "language": "en",
+        "by": w.name(),
+        "headlines": [{"value": w.headline(), "role": "main"}],
+        "descriptions": [{"value": w.sentence(), "role": "summary", "contenttype": "text/plain"}],
+        "bodies": [{"value": "".join(f"<p>{p}</p>" for p in paragraphs), "contenttype": "text/html", "role": "html"}],
+        "subjects": [{"name": s} for s in w.rng.sample(SUBJECTS, w.rng.randint(1, 3))],
+        "people": [{"name": w.name()} for _ in range(w.rng.randint(0, 2))],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def generate(folder, stories, seed=1):
+    """Half of `stories` from text pages (article + 0-4 briefs), half from ninjs documents."""
+    w = Words(seed)
+    text_dir, ninjs_dir = folder / "text", folder / "ninjs"
+    text_dir.mkdir(parents=True)
+    ninjs_dir.mkdir(parents=True)
+    text_target = stories // 2
+    made = n = 0
+    while made < text_target:
+        briefs = min(w.rng.choice([0, 1, 2, 3, 4, 5]), text_target - made - 1)
+        (text_dir / f"page-{n:06d}.txt").write_text(text_page(w, briefs), encoding="utf-8")
+        made += 1 + briefs
+        n += 1
+    start = datetime(2025, 3, 1, 6, 0, tzinfo=dt_timezone.utc)
+    for i in range(stories - text_target):
+        when = start + timedelta(minutes=7 * i)
+        (ninjs_dir / f"item-{i:06d}.json").write_text(ninjs_document(w, i, when), encoding="utf-8")
+    return {"text": (text_dir, n, made), "ninjs": (ninjs_dir, stories - text_target, stories - text_target)}
+
+
+# --- measuring -----------------------------------------------------------------
+
+
+def run_import(folder, day):
+    """The command as `newsdesk import --json` runs it; (stories created, files failed, seconds)."""
+    out, err = StringIO(), StringIO()
+    started = time.perf_counter()
+    error = None
+    try:
+        call_command("import", str(folder), "--date", day.isoformat(), "--json", stdout=out, stderr=err)
+    except CommandError as exc:
+        error = str(exc)
+    seconds = time.perf_counter() - started
+    rows = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
+    created = sum(1 for row in rows if row["action"] == "created")
+    first_error = next((line for line in err.getvalue().splitlines() if line.startswith("error:")), None)
+    return created, seconds, error, first_error
+
+
+def parse_only(folder, day):
+    """Read and parse every file as the importer does, saving nothing; (items, seconds)."""
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    items = []
+    started = time.perf_counter()
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            items.extend(i for i in parse_file(path, raw, date=day) if not isinstance(i, Skipped))
+        except ImportFailed:
+            pass
+    seconds = time.perf_counter() - started
+    return items, seconds
+
+
+def bulk_insert(items):
+    """The same stories and tag links with bulk_create in one transaction, rolled back; seconds."""
+    now = timezone.now()
+    started = time.perf_counter()
+    with transaction.atomic():
+        people = {n.lower(): Person(name=n, slug=slugify(n) + "-b") for i in items for n in i.people}
+        topics = {n.lower(): Topic(name=n, slug=slugify(n) + "-b") for i in items for n in i.topics}
+        Person.objects.bulk_create(people.values(), batch_size=500)
+        Topic.objects.bulk_create(topics.values(), batch_size=500)
+        stories = [
+            Story(
+                guid=f"bulk:{n}:{item.guid}", kind=item.kind, headline=item.headline[:300],
+                body=body.clean_html(item.body_html), standfirst=item.standfirst, byline=item.byline[:300],
+                source=item.source[:200], language=item.language[:35], urgency=item.urgency, status=item.status,
+                published_at=item.published_at or now, created_at=item.created_at or now, updated_at=item.updated_at,
+                version=item.version[:50], pictures=item.pictures, fingerprint=item.fingerprint(),
+                slug=f"{slugify(item.headline)}-b{n}",
+            )
+            for n, item in enumerate(items)
+        ]
+        Story.objects.bulk_create(stories, batch_size=500)
+        if connection.features.can_return_rows_from_bulk_insert:
+            pk = {s.guid: s.pk for s in stories}
+        else:
+            pk = dict(Story.objects.filter(guid__startswith="bulk:").values_list("guid", "pk"))
+        person_links, topic_links = [], []
+        for n, item in enumerate(items):
+            story_id = pk[f"bulk:{n}:{item.guid}"]
+            person_links += [Story.people.through(story_id=story_id, person_id=people[p.lower()].pk) for p in set(item.people)]
+            topic_links += [Story.topics.through(story_id=story_id, topic_id=topics[t.lower()].pk) for t in set(item.topics)]
+        Story.people.through.objects.bulk_create(person_links, batch_size=500)
+        Story.topics.through.objects.bulk_create(topic_links, batch_size=500)
+        transaction.set_rollback(True)
+    return time.perf_counter() - started
+
+
+def database_description():
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+            return "SQLite", cursor.fetchone()[0]
+        if vendor == "postgresql":
+            cursor.execute("show server_version")
+            return "PostgreSQL", cursor.fetchone()[0]
+    return vendor, ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=int(os.environ.get("BENCH_STORIES", 10_000)))
+    parser.add_argument("--workdir", type=Path, help="where to generate the files (default: a temp folder)")
+    parser.add_argument("--json-out", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    args = parser.parse_args()
+
+    if Story.objects.exists():
+        sys.exit("import_throughput: the database already holds stories; use a fresh one")
+    engine, version = database_description()
+    folder = Path(tempfile.mkdtemp(prefix="import-", dir=args.workdir))
+    try:
+        made = generate(folder, args.stories)
+        day = timezone.localdate()
+        result = {"database": engine, "database_version": version, "stories_target": args.stories, "formats": {}}
+
+        # References first: parse everything, then bulk-insert the parsed stories (rolled back).
+        items, parse_seconds = [], 0.0
+        for fmt, (path, files, stories) in made.items():
+            parsed, seconds = parse_only(path, day)
+            items += parsed
+            parse_seconds += seconds
+            result["formats"][fmt] = {"files": files, "stories_generated": stories, "parsed": len(parsed), "parse_seconds": seconds}
+        bulk_seconds = bulk_insert(items) if items else None
+        result["parse_only"] = {"stories": len(items), "seconds": parse_seconds, "stories_per_s": len(items) / parse_seconds if parse_seconds else None}
+        result["bulk_insert"] = {"stories": len(items), "seconds": bulk_seconds, "stories_per_s": len(items) / bulk_seconds if bulk_seconds else None}
+
+        total_created, total_seconds = 0, 0.0
+        for fmt, (path, files, stories) in made.items():
+            created, seconds, error, first_error = run_import(path, day)
+            entry = result["formats"][fmt]
+            entry.update(created=created, seconds=seconds, stories_per_s=created / seconds if created else None)
+            if error:
+                entry["error"] = f"{error} (first: {first_error})" if first_error else error
+            total_created += created
+            total_seconds += seconds
+        result["import"] = {"stories": total_created, "seconds": total_seconds,
+                            "stories_per_s": total_created / total_seconds if total_created else None}
+        if result["import"]["stories_per_s"] and result["bulk_insert"]["stories_per_s"]:
+            result["import"]["ratio_to_bulk"] = result["import"]["stories_per_s"] / result["bulk_insert"]["stories_per_s"]
+        if result["import"]["stories_per_s"] and result["parse_only"]["stories_per_s"]:
+            result["import"]["parse_share"] = parse_seconds * total_created / len(items) / total_seconds
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    print(f"import throughput on {engine} {version}")
+    for fmt, e in result["formats"].items():
+        rate = f"{e['stories_per_s']:,.0f} stories/s" if e.get("stories_per_s") else "-"
+        print(f"  {fmt:6} {e['files']:6} files -> {e['created']:6} stories created in {e['seconds']:6.2f} s: {rate}"
+              + (f"  [{e['error']}]" if e.get("error") else ""))
+    imp, bulk, parse = result["import"], result["bulk_insert"], result["parse_only"]
+    if imp["stories_per_s"]:
+        print(f"  import  {imp['stories']:6} stories in {imp['seconds']:.2f} s: {imp['stories_per_s']:,.0f} stories/s")
+    if bulk["stories_per_s"]:
+        print(f"  reference bulk insert of the same stories: {bulk['stories_per_s']:,.0f} stories/s")
+    if parse["stories_per_s"]:
+        print(f"  reference parse only (no saving): {parse['stories_per_s']:,.0f} stories/s")
+    if imp.get("ratio_to_bulk"):
+        print(f"  import / bulk insert = {imp['ratio_to_bulk']:.3f}; parsing is {imp['parse_share']:.0%} of the import time")
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2))
+    return 0 if imp["stories"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

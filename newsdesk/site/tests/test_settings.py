@@ -1,0 +1,49 @@
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+
+def settings_in_subprocess(env, expr):
+    code = f"import newsdesk.settings as s; print({expr})"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+
+
+def test_database_url_chooses_postgresql(tmp_path):
+    env = {"DATABASE_URL": "postgres://news:pw@db.example:5433/newsdesk", "VAR_DIR": str(tmp_path)}
+    result = settings_in_subprocess(env, "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME']")
+    assert result.stdout.strip() == "django.db.backends.postgresql newsdesk"
+
+
+def test_default_database_is_sqlite_in_var(tmp_path):
+    result = settings_in_subprocess({"VAR_DIR": str(tmp_path)}, "s.DATABASES['default']['NAME']")
+    assert result.stdout.strip() == str(tmp_path / "newsdesk.sqlite3")
+
+
+def test_without_debug_a_secret_key_is_made_once_and_kept(tmp_path):
+    env = {"VAR_DIR": str(tmp_path)}
+    first = settings_in_subprocess(env, "s.SECRET_KEY").stdout.strip()
+    assert len(first) > 40 and settings_in_subprocess(env, "s.SECRET_KEY").stdout.strip() == first
+    assert settings_in_subprocess({**env, "SECRET_KEY": "given"}, "s.SECRET_KEY").stdout.strip() == "given"
+
+
+@pytest.mark.parametrize("name, value", [("DEBUG", "maybe"), ("TIME_ZONE", "Mars/Olympus"), ("RIVER_SIZE", "five")])
+def test_bad_settings_are_refused_with_the_variable_named(tmp_path, name, value):
+    result = settings_in_subprocess({"VAR_DIR": str(tmp_path), name: value}, "1")
+    assert result.returncode != 0 and name in result.stderr
+
+
+def test_the_cache_works():
+    cache.set("newsdesk-test", {"ok": 1}, 5)
+    assert cache.get("newsdesk-test") == {"ok": 1}
