@@ -1,9 +1,10 @@
+import os
+import sqlite3
 import subprocess
 import sys
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 
 def settings_in_subprocess(env, expr):
@@ -11,13 +12,12 @@ def settings_in_subprocess(env, expr):
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
 
 
-@pytest.mark.django_db
-def test_sqlite_runs_in_wal_mode():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        assert cursor.fetchone()[0] == "wal"
+def test_the_embedded_database_runs_in_wal_mode(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "PATH": os.environ["PATH"]}
+    subprocess.run([sys.executable, "-m", "newsdesk.cli", "migrate", "-v0"], env=env, check=True)
+
+    with sqlite3.connect(tmp_path / "newsdesk.sqlite3") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_database_url_chooses_postgresql(tmp_path):
