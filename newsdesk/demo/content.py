@@ -1,5 +1,6 @@
 """Original demo stories, written for Newsdesk (about an invented coastal town),
-so that a new install shows a full front page. Times are minutes before loading."""
+so that a new install shows a full front page. Times are minutes before the
+demo's "now" (see load_demo)."""
 
 ARTICLES = [
     {

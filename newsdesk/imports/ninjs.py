@@ -1,8 +1,8 @@
 """IPTC ninjs JSON documents, versions 1.x, 2.x and 3.x.
 
-A file holds one document or a JSON array of them. Each document is checked
-against the IPTC JSON Schema of its version (schemas/, MIT licensed by IPTC) and
-mapped to `StoryData`; picture, audio and video items come back as `Skipped`.
+A file holds one document or a JSON array of them. Each is checked against the
+IPTC JSON Schema of its version (in schemas/, MIT licensed by IPTC) and becomes
+`StoryData`; picture, audio and video items come back as `Skipped`.
 
 The versions name the same things differently: 1.x has `headline`, `body_*` and
 `byline`, 2.x has `headlines`, `bodies` and `by`, and 3.x spells 2.x's names in
@@ -30,18 +30,18 @@ from .text import decode
 
 SCHEMAS = Path(__file__).with_name("schemas")
 VERSIONS = sorted(p.stem.split("_")[1] for p in SCHEMAS.glob("ninjs-schema_*.json"))
-LATEST = {v.split(".")[0]: v for v in VERSIONS}  # sorted, so the last minor of each major wins
+LATEST = {v.split(".")[0]: v for v in VERSIONS}  # sorted, so each major's newest minor wins
 
-# Items that are not stories, and the kind they are reported as.
+# Items that are not stories, by `type`, and the kind they are reported as.
 MEDIA = {"picture": "picture", "graphic": "picture", "audio": "audio", "video": "video"}
 NOT_STORIES = {"event", "planning"}  # 3.x planning items
-# Schema complaints we let pass: agencies add their own properties (TT's ttninjs,
-# newer properties in older-version files), which take nothing from a story.
+# Schema complaints we let pass: feeds add their own properties (TT's ttninjs) or
+# newer ones to older versions; they take nothing from a story. Types still count.
 LENIENT = {"additionalProperties", "unevaluatedProperties"}
 # 2.x names -> the 1.x and 3.x names of the same property.
 V1_NAMES = {
     "by": "byline", "subjects": "subject", "people": "person", "organisations": "organisation",
-    "places": "place", "infosources": "infosource", "contenttype": "mimetype", "standard": "$standard",
+    "places": "place", "infosources": "infosource", "contenttype": "mimetype",
 }
 V3_NAMES = {
     "versioncreated": "versionCreated", "firstcreated": "firstCreated", "contentcreated": "contentCreated",
@@ -50,13 +50,12 @@ V3_NAMES = {
 }
 V3_ONLY = set(V3_NAMES.values()) | {"altIds", "edNote", "usageTerms", "rightsInfo", "representationType"}
 PLURAL = {"headline": "headlines", "body": "bodies", "description": "descriptions"}
-TYPE_NAMES = {
-    "string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-    "array": "a list (JSON array)", "object": "an object (JSON {...})", "null": "null",
-}
-NOT_CAPTIONS = {"creditline", "credit", "writer", "byline"}  # description roles that are no summary
+TYPE_NAMES = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+              "array": "a list (JSON array)", "object": "an object (JSON {...})", "null": "null"}
+NOT_SUMMARIES = {"creditline", "credit", "writer", "byline"}  # description roles
 _HEADLINE_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _FIGURE = re.compile(r"<figure\b.*?</figure\s*>", re.I | re.S)
+_BLOCK = re.compile(r"<(p|h[1-6]|blockquote|ul|ol)\b", re.I)
 _VERSION_IN_URL = re.compile(r"ninjs-schema_(\d+\.\d+)")
 
 
@@ -69,7 +68,7 @@ class _Invalid(Exception):
 
 
 def _no_network(uri):
-    raise NoSuchResource(ref=uri)  # schemas are never fetched from the web
+    raise NoSuchResource(ref=uri)  # never fetch a schema from the web
 
 
 # 2.x and 3.x point `geojson` at geojson.org; we keep no copy and do not check places' geometry.
@@ -100,20 +99,20 @@ class _Doc:
         return self.data.get(self.name(key), default)
 
     def texts(self, what):
-        """Headlines, bodies or descriptions as (field, role, kind, value), kind "html" or "text"."""
-        if self.major == "1":  # `headline`, and `body_xhtml`-style properties named by role
-            found = [("headline", "main", self.data["headline"])] if what == "headline" and "headline" in self.data else []
-            found += [(k, k[len(what) + 1 :], v) for k, v in self.data.items() if k.startswith(what + "_")]
-            return [(f, role, _text_kind(role, "", v), v) for f, role, v in found]
-        entries = self.data.get(PLURAL[what]) or []
+        """Headlines, bodies or descriptions as (role, kind, value); kind is "html", "text" or None."""
+        if self.major == "1":  # `headline`, and `body_xhtml`-style properties named by their role
+            found = [("main", self.data["headline"])] if what == "headline" and "headline" in self.data else []
+            found += [(k[len(what) + 1 :], v) for k, v in self.data.items() if k.startswith(what + "_")]
+            return [(role.lower(), _text_kind(role, "", v), v) for role, v in found]
+        ctype = self.name("contenttype")
         return [
-            (f"{PLURAL[what]}[{i}].value", e.get("role", ""), _text_kind(e.get("role", ""), e.get(self.name("contenttype"), ""), e["value"]), e["value"])
-            for i, e in enumerate(entries)
+            (e.get("role", "").lower(), _text_kind(e.get("role", ""), e.get(ctype, ""), e["value"]), e["value"])
+            for e in self.data.get(PLURAL[what]) or []
         ]
 
 
 def _text_kind(role, contenttype, value):
-    """HTML, plain text, or None for what we cannot show (NITF or other XML)."""
+    """HTML, plain text, or None for what we cannot show (NITF and other XML)."""
     role, contenttype = role.lower(), contenttype.lower()
     if "html" in contenttype or "html" in role:
         return "html"
@@ -156,22 +155,18 @@ def _item(data):
 
 
 def _version(data):
-    """The schema version: as the document declares it, else guessed from its shape."""
-    declared, field = None, None
-    for key in ("$standard", "standard"):
-        std = data.get(key)
-        if isinstance(std, dict) and isinstance(std.get("version"), str):
-            declared, field = std["version"].strip(), f"{key}.version"
-            break
+    """The schema version the document declares, else the newest of the major its shape shows."""
+    std = data.get("$standard") or data.get("standard")  # 1.x spells it with "$"
+    field = "$standard.version" if "$standard" in data else "standard.version"
+    declared = std.get("version") if isinstance(std, dict) and isinstance(std.get("version"), str) else None
     if declared is None and isinstance(data.get("$schema"), str):
         match = _VERSION_IN_URL.search(data["$schema"])
-        declared, field = (match[1], "$schema") if match else (None, None)
+        declared, field = (match[1] if match else None), "$schema"
     if declared is not None:
-        if declared in VERSIONS:
-            return declared
-        if declared.split(".")[0] in LATEST:  # a minor version newer than our schemas
-            return LATEST[declared.split(".")[0]]
-        raise _Invalid([field], f'field "{field}": unknown ninjs version {declared!r} (1.x, 2.x and 3.x are supported)')
+        declared = declared.strip()
+        if declared in VERSIONS or declared.split(".")[0] in LATEST:  # or a minor newer than ours
+            return declared if declared in VERSIONS else LATEST[declared.split(".")[0]]
+        raise _Invalid([field.split(".")[0]], f'field "{field}": unknown ninjs version "{declared}" (1.x, 2.x and 3.x are read)')
     if V3_ONLY & data.keys():
         return LATEST["3"]
     if "headline" in data or any(k.startswith(("body_", "description_")) for k in data):
@@ -192,21 +187,17 @@ def _schema_error(err, version):
         return _Invalid(path, f"{where}: expected {expected}, got {_show(err.instance)}")
     if err.validator == "enum":
         return _Invalid(path, f"{where}: expected one of {', '.join(map(str, err.validator_value))}, got {_show(err.instance)}")
-    if err.validator in ("minimum", "maximum"):
-        bound = "at least" if err.validator == "minimum" else "at most"
-        return _Invalid(path, f"{where}: must be {bound} {err.validator_value}, got {_show(err.instance)}")
     return _Invalid(path, f"{where}: {err.message} (ninjs {version})")
 
 
 def _map(doc):
-    kind = doc.get("type")
-    headlines = doc.texts("headline")
+    kind, headlines = doc.get("type"), doc.texts("headline")
     headline = _best_headline(headlines)
     if kind in MEDIA or kind in NOT_STORIES:
         return Skipped(MEDIA.get(kind, kind), _skip_reason(kind, headline))
 
     body_html = _body(doc.texts("body"), headline)
-    descriptions = [t for t in doc.texts("description") if t[1].lower() not in NOT_CAPTIONS]
+    descriptions = [t for t in doc.texts("description") if t[0] not in NOT_SUMMARIES]
     standfirst = _plain(descriptions)
     if not body_html:
         media = _rendition_kind(doc)
@@ -217,13 +208,12 @@ def _map(doc):
         if not body_html:
             return Skipped(kind or "text", _skip_reason(kind or "text", headline, "has no text body"))
 
-    uri = doc.data.get("uri")
-    if not isinstance(uri, str) or not uri.strip():
-        raise _Invalid([], 'field "uri" is required: it identifies the story between versions')
+    uri = doc.data.get("uri", "")  # the schema requires it, as a string
+    if not uri.strip():
+        raise _Invalid(["uri"], 'field "uri" is empty: it identifies the story from version to version')
     if not headline:
         field = "headline" if doc.major == "1" else "headlines"
-        path = [headlines[0][0].split("[")[0]] if headlines else []
-        raise _Invalid(path, f'field "{field}" is required: a story needs a non-empty headline')
+        raise _Invalid([field] if headlines else [], f'field "{field}" is required: a story needs a headline')
 
     versioncreated, firstcreated = _when(doc, "versioncreated"), _when(doc, "firstcreated")
     published_at, embargoed = firstcreated or versioncreated, _when(doc, "embargoed")
@@ -232,7 +222,6 @@ def _map(doc):
     guid = "ninjs:" + uri.strip()
     if len(guid) > 500:  # Story.guid's length: a hash keeps an overlong uri unique
         guid = "ninjs:sha256:" + hashlib.sha256(uri.encode()).hexdigest()
-    usable = (doc.get("pubstatus") or "usable") == "usable"
     return StoryData(
         guid=guid,
         kind=Story.Kind.ARTICLE,
@@ -240,13 +229,14 @@ def _map(doc):
         body_html=body_html,
         standfirst=standfirst,
         byline=" ".join((doc.get("by") or "").split()),
-        source=_source(doc),
+        # The wire credit: the copyright holder (dpa, NTB, TT), else the first info source.
+        source=(doc.get("copyrightholder") or "").strip() or next(iter(_names(doc, "infosources")), ""),
         people=_names(doc, "people"),
         topics=_names(doc, "subjects") + _names(doc, "organisations") + _names(doc, "places"),
         language=doc.get("language") or "",
         urgency=_urgency(doc),
         # Withheld and canceled items are never published, whatever else they say.
-        status=Story.Status.PUBLISHED if usable else Story.Status.WITHDRAWN,
+        status=Story.Status.PUBLISHED if doc.get("pubstatus", "usable") == "usable" else Story.Status.WITHDRAWN,
         published_at=published_at,
         updated_at=versioncreated,
         created_at=firstcreated or _when(doc, "contentcreated"),
@@ -257,34 +247,32 @@ def _map(doc):
 
 def _best_headline(headlines):
     """The main headline: role main, then default, then one with no role, then the first."""
-    usable = [t for t in headlines if t[2] and t[3].strip()]
     rank = {"main": 0, "default": 1, "": 2}
-    best = min(usable, key=lambda t: rank.get(t[1].lower(), 3), default=None)
+    best = min((t for t in headlines if t[1] and t[2].strip()), key=lambda t: rank.get(t[0], 3), default=None)
     if best is None:
         return ""
-    value = body.html_to_text(best[3]) if best[2] == "html" else best[3]
-    return " ".join(value.split())
+    return " ".join((body.html_to_text(best[2]) if best[1] == "html" else best[2]).split())
 
 
 def _body(texts, headline):
-    """The body as HTML: the first HTML one, else plain text made into paragraphs."""
-    html = next((v for _, _, kind, v in texts if kind == "html" and v.strip()), None)
-    if html is not None:
-        html = _FIGURE.sub("", html)  # pictures are kept as references; a lone caption would stay
-        # Full-page HTML (TT) repeats the headline as an <h1>; the page shows it already.
-        match = _HEADLINE_H1.search(html)
-        if match and " ".join(body.html_to_text(match[1]).split()) == headline:
-            html = html[: match.start()] + html[match.end() :]
-        return html
-    plain = next((v for _, _, kind, v in texts if kind == "text" and v.strip()), "")
-    return body.text_to_html(plain)
+    """The first HTML text, else the first plain one made into paragraphs."""
+    html = next((v for _, kind, v in texts if kind == "html" and v.strip()), None)
+    if html is None:
+        return body.text_to_html(next((v for _, kind, v in texts if kind == "text"), ""))
+    html = _FIGURE.sub("", html)  # pictures are kept as references; their captions would be left
+    # Whole-page HTML (TT) repeats the headline as an <h1>; the page shows it already.
+    match = _HEADLINE_H1.search(html)
+    if match and " ".join(body.html_to_text(match[1]).split()) == headline:
+        html = html[: match.start()] + html[match.end() :]
+    # Bare inline HTML (Business Wire) would not otherwise become a paragraph when cleaned.
+    return html if _BLOCK.search(html) else f"<p>{html}</p>"
 
 
 def _plain(texts):
-    """Plain text from the first text, or the first HTML one made plain."""
-    value = next((v for _, _, kind, v in texts if kind == "text" and v.strip()), None)
+    """The first plain text, else the first HTML one made plain."""
+    value = next((v for _, kind, v in texts if kind == "text" and v.strip()), None)
     if value is None:
-        value = body.html_to_text(next((v for _, _, kind, v in texts if kind == "html"), ""))
+        value = body.html_to_text(next((v for _, kind, v in texts if kind == "html"), ""))
     return " ".join(value.split())
 
 
@@ -320,38 +308,31 @@ def _when(doc, key):
 
 def _urgency(doc):
     value = doc.get("urgency")
-    if value is None:
-        return None
-    if value != int(value) or not 1 <= value <= 9:  # 1.x and 2.x allow any number
+    if value is not None and not (float(value).is_integer() and 1 <= value <= 9):  # 1.x, 2.x: any number
         raise _Invalid(["urgency"], f'field "urgency": expected a whole number from 1 to 9, got {_show(value)}')
-    return int(value)
+    return None if value is None else int(value)
 
 
 def _names(doc, key):
-    return [e["name"] for e in doc.get(key) or [] if isinstance(e.get("name"), str) and e["name"].strip()]
-
-
-def _source(doc):
-    """The credit: the copyright holder (dpa, NTB, TT), else the first named info source."""
-    holder = (doc.get("copyrightholder") or "").strip()
-    return holder or next(iter(_names(doc, "infosources")), "")
+    entries = doc.get(key) or []
+    return [e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str) and e["name"].strip()]
 
 
 def _pictures(doc):
-    """Associated pictures as small references: the picture itself is not copied."""
+    """Associated pictures as small references (the picture itself is not copied)."""
     found = doc.data.get("associations") or []
     pictures = []
-    for data in found.values() if isinstance(found, dict) else found:
-        picture = _Doc(data, doc.major)
+    for data in found.values() if isinstance(found, dict) else found:  # 1.x: an object by name
         if MEDIA.get(data.get("type")) != "picture":
             continue
+        picture = _Doc(data, doc.major)
         descriptions = picture.texts("description")
-        credit = picture.get("by") or next((v for _, role, _, v in descriptions if role.lower() == "creditline"), "")
+        credit = picture.get("by") or next((v for role, _, v in descriptions if role == "creditline"), "")
         pictures.append({
             "uri": data.get("uri", ""),
             "href": _href(picture),
             "headline": _best_headline(picture.texts("headline")),
-            "caption": _plain([t for t in descriptions if t[1].lower() not in NOT_CAPTIONS]),
+            "caption": _plain([t for t in descriptions if t[0] not in NOT_SUMMARIES]),
             "credit": credit or picture.get("copyrightholder") or "",
         })
     return pictures
@@ -359,10 +340,8 @@ def _pictures(doc):
 
 def _href(picture):
     """The widest image rendition up to 2048 pixels: big enough for a page, not the print original."""
-    images = [
-        r for r in _renditions(picture)
-        if r.get("href") and str(r.get(picture.name("contenttype")) or "image/").startswith("image/")
-    ]
+    ctype = picture.name("contenttype")
+    images = [r for r in _renditions(picture) if r.get("href") and str(r.get(ctype) or "image/").startswith("image/")]
     fitting = [r for r in images if (r.get("width") or 0) <= 2048] or images
     return max(fitting, key=lambda r: r.get("width") or 0, default={}).get("href", "")
 
@@ -374,10 +353,7 @@ def _show(value):
 
 def _field(path):
     """["headlines", 0, "value"] -> headlines[0].value"""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
 
 
 def _doc_start(text, index):
@@ -392,18 +368,18 @@ def _doc_start(text, index):
 
 
 def _line_of(text, start, path):
-    """The line of the key at `path`, found by searching for each key in turn after `start`;
-    the n-th item of an array is found by passing its key n times."""
-    pos, skip = start, 0
+    """The line of the key at `path`: each key searched for in turn after `start`, the n-th
+    item of an array by passing its key n times; the nearest line found if not all."""
+    found, skip = start, 0
     for part in path:
         if isinstance(part, int):
             skip = part
             continue
         pattern = re.compile(re.escape(json.dumps(part, ensure_ascii=False)) + r"\s*:")
         for _ in range(skip + 1):
-            match = pattern.search(text, pos)
+            match = pattern.search(text, found + 1 if found > start else start)
             if match is None:
-                return text.count("\n", 0, start) + 1 if pos == start else text.count("\n", 0, pos - 1) + 1
-            pos = match.start() + 1
+                return text.count("\n", 0, found) + 1
+            found = match.start()
         skip = 0
-    return text.count("\n", 0, max(pos - 1, start)) + 1
+    return text.count("\n", 0, found) + 1

@@ -10,6 +10,11 @@ from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
 
+# The demo news is two days old, so that stories imported afterwards (such as a
+# page and its own "Read next" briefs) are the latest on the site.
+DEMO_AGE = timedelta(days=2)
+
+
 def demo_stories(now):
     known_people = {name for a in content.ARTICLES for name in a["people"]}
     for a in content.ARTICLES:
@@ -45,6 +50,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         there = set(Story.objects.filter(guid__startswith="demo:").values_list("guid", flat=True))
-        new = [s for s in demo_stories(timezone.now()) if s.guid not in there]
+        new = [s for s in demo_stories(timezone.now() - DEMO_AGE) if s.guid not in there]
         outcomes = import_items(new)
         self.stdout.write(f"demo stories: {len(outcomes)} loaded, {len(there)} already there")

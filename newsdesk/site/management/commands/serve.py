@@ -41,6 +41,7 @@ def run_gunicorn(host, port, workers):
             self.cfg.set("accesslog", None)
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("keepalive", 5)
+            self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return application
