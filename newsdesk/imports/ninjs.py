@@ -19,7 +19,6 @@ from pathlib import Path
 from jsonschema.exceptions import best_match
 from jsonschema.validators import validator_for
 from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
 from newsdesk.stories import body
@@ -32,12 +31,10 @@ SCHEMAS = Path(__file__).with_name("schemas")
 VERSIONS = sorted(p.stem.split("_")[1] for p in SCHEMAS.glob("ninjs-schema_*.json"))
 LATEST = {v.split(".")[0]: v for v in VERSIONS}  # sorted, so each major's newest minor wins
 
-# Items that are not stories, by `type`, and the kind they are reported as.
-MEDIA = {"picture": "picture", "graphic": "picture", "audio": "audio", "video": "video"}
-NOT_STORIES = {"event", "planning"}  # 3.x planning items
-# Schema complaints we let pass: feeds add their own properties (TT's ttninjs) or
-# newer ones to older versions; they take nothing from a story. Types still count.
-LENIENT = {"additionalProperties", "unevaluatedProperties"}
+# Items that are not stories, by `type`, and the kind they are reported as (events: 3.x planning).
+NOT_TEXT = {"picture": "picture", "graphic": "picture", "audio": "audio", "video": "video", "event": "event",
+            "planning": "planning"}
+BY_MEDIA_TYPE = {"image": "picture", "audio": "audio", "video": "video"}  # of a rendition's content type
 # 2.x names -> the 1.x and 3.x names of the same property.
 V1_NAMES = {
     "by": "byline", "subjects": "subject", "people": "person", "organisations": "organisation",
@@ -56,6 +53,7 @@ NOT_SUMMARIES = {"creditline", "credit", "writer", "byline"}  # description role
 _HEADLINE_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _FIGURE = re.compile(r"<figure\b.*?</figure\s*>", re.I | re.S)
 _BLOCK = re.compile(r"<(p|h[1-6]|blockquote|ul|ol)\b", re.I)
+UNKNOWN_BANS = {"additionalProperties", "unevaluatedProperties"}
 _VERSION_IN_URL = re.compile(r"ninjs-schema_(\d+\.\d+)")
 
 
@@ -63,16 +61,13 @@ class _Invalid(Exception):
     """A document that breaks the rules: the path of the field at fault, and why."""
 
     def __init__(self, path, reason):
-        self.path, self.reason = list(path), reason
         super().__init__(reason)
+        self.path, self.reason = list(path), reason
 
 
-def _no_network(uri):
-    raise NoSuchResource(ref=uri)  # never fetch a schema from the web
-
-
-# 2.x and 3.x point `geojson` at geojson.org; we keep no copy and do not check places' geometry.
-_REGISTRY = Registry(retrieve=_no_network).with_resource(
+# Our own registry, so that no schema is ever fetched from the web. 2.x and 3.x point
+# `geojson` at geojson.org; we keep no copy and do not check places' geometry.
+_REGISTRY = Registry().with_resource(
     "https://geojson.org/schema/GeoJSON.json",
     Resource.from_contents({"type": "object"}, default_specification=DRAFT202012),
 )
@@ -81,8 +76,17 @@ _REGISTRY = Registry(retrieve=_no_network).with_resource(
 @functools.cache
 def _validator(version):
     """Compiled once per version: a benchmark imports 10,000 documents."""
-    schema = json.loads((SCHEMAS / f"ninjs-schema_{version}.json").read_text(encoding="utf-8"))
+    schema = _lenient(json.loads((SCHEMAS / f"ninjs-schema_{version}.json").read_text(encoding="utf-8")))
     return validator_for(schema)(schema, registry=_REGISTRY)
+
+
+def _lenient(node):
+    """The schema without its bans on unknown properties. Feeds add their own (TT's ttninjs)
+    or newer ones to older versions, and they take nothing from a story; the types of the
+    properties ninjs defines are still checked. (Validating is also faster without them.)"""
+    if isinstance(node, dict):
+        return {k: _lenient(v) for k, v in node.items() if not (k in UNKNOWN_BANS and v is False)}
+    return [_lenient(v) for v in node] if isinstance(node, list) else node
 
 
 class _Doc:
@@ -99,16 +103,16 @@ class _Doc:
         return self.data.get(self.name(key), default)
 
     def texts(self, what):
-        """Headlines, bodies or descriptions as (role, kind, value); kind is "html", "text" or None."""
+        """Headlines, bodies or descriptions as (role, kind, value); kind is "html", "text" or None.
+        Only strings count: the 2.0 schema lets associations through unchecked."""
         if self.major == "1":  # `headline`, and `body_xhtml`-style properties named by their role
-            found = [("main", self.data["headline"])] if what == "headline" and "headline" in self.data else []
-            found += [(k[len(what) + 1 :], v) for k, v in self.data.items() if k.startswith(what + "_")]
-            return [(role.lower(), _text_kind(role, "", v), v) for role, v in found]
-        ctype = self.name("contenttype")
-        return [
-            (e.get("role", "").lower(), _text_kind(e.get("role", ""), e.get(ctype, ""), e["value"]), e["value"])
-            for e in self.data.get(PLURAL[what]) or []
-        ]
+            found = [("main", "", self.data.get("headline"))] if what == "headline" else []
+            found += [(k[len(what) + 1 :], "", v) for k, v in self.data.items() if k.startswith(what + "_")]
+        else:
+            ctype, entries = self.name("contenttype"), self.data.get(PLURAL[what])
+            entries = entries if isinstance(entries, list) else []
+            found = [(e.get("role"), e.get(ctype), e.get("value")) for e in entries if isinstance(e, dict)]
+        return [(_str(r).lower(), _text_kind(_str(r), _str(c), v), v) for r, c, v in found if isinstance(v, str)]
 
 
 def _text_kind(role, contenttype, value):
@@ -148,9 +152,9 @@ def _item(data):
     if not isinstance(data, dict):
         raise _Invalid([], f"expected a ninjs document (a JSON object), got {_show(data)}")
     version = _version(data)
-    errors = [e for e in _validator(version).iter_errors(data) if e.validator not in LENIENT]
-    if errors:
-        raise _schema_error(best_match(errors), version)
+    error = best_match(_validator(version).iter_errors(data))
+    if error is not None:
+        raise _schema_error(error, version)
     return _map(_Doc(data, version.split(".")[0]))
 
 
@@ -166,7 +170,8 @@ def _version(data):
         declared = declared.strip()
         if declared in VERSIONS or declared.split(".")[0] in LATEST:  # or a minor newer than ours
             return declared if declared in VERSIONS else LATEST[declared.split(".")[0]]
-        raise _Invalid([field.split(".")[0]], f'field "{field}": unknown ninjs version "{declared}" (1.x, 2.x and 3.x are read)')
+        reason = f'field "{field}": unknown ninjs version "{declared}" (1.x, 2.x and 3.x are read)'
+        raise _Invalid([field.split(".")[0]], reason)
     if V3_ONLY & data.keys():
         return LATEST["3"]
     if "headline" in data or any(k.startswith(("body_", "description_")) for k in data):
@@ -186,21 +191,23 @@ def _schema_error(err, version):
         expected = " or ".join(TYPE_NAMES.get(t, t) for t in types)
         return _Invalid(path, f"{where}: expected {expected}, got {_show(err.instance)}")
     if err.validator == "enum":
-        return _Invalid(path, f"{where}: expected one of {', '.join(map(str, err.validator_value))}, got {_show(err.instance)}")
+        expected = ", ".join(map(str, err.validator_value))
+        return _Invalid(path, f"{where}: expected one of {expected}, got {_show(err.instance)}")
     return _Invalid(path, f"{where}: {err.message} (ninjs {version})")
 
 
 def _map(doc):
     kind, headlines = doc.get("type"), doc.texts("headline")
     headline = _best_headline(headlines)
-    if kind in MEDIA or kind in NOT_STORIES:
-        return Skipped(MEDIA.get(kind, kind), _skip_reason(kind, headline))
+    if kind in NOT_TEXT:
+        return Skipped(NOT_TEXT[kind], _skip_reason(kind, headline))
 
     body_html = _body(doc.texts("body"), headline)
     descriptions = [t for t in doc.texts("description") if t[0] not in NOT_SUMMARIES]
     standfirst = _plain(descriptions)
     if not body_html:
-        media = _rendition_kind(doc)
+        types = {_str(r.get(doc.name("contenttype"))).split("/")[0] for r in _renditions(doc)}
+        media = next((BY_MEDIA_TYPE[t] for t in ("image", "video", "audio") if t in types), None)
         if not kind and media:  # untyped, no text, and its renditions are pictures or sound
             return Skipped(media, _skip_reason(media, headline))
         # A short text item (NTB sends some) may carry its only text as a description.
@@ -283,15 +290,8 @@ def _skip_reason(kind, headline, why="is not a text story"):
 
 def _renditions(doc):
     found = doc.data.get("renditions") or []
-    return list(found.values()) if isinstance(found, dict) else found  # 1.x: an object by name
-
-
-def _rendition_kind(doc):
-    for rendition in _renditions(doc):
-        major = str(rendition.get(doc.name("contenttype")) or "").split("/")[0]
-        if major in ("image", "audio", "video"):
-            return "picture" if major == "image" else major
-    return None
+    found = found.values() if isinstance(found, dict) else found if isinstance(found, list) else []  # 1.x: by name
+    return [r for r in found if isinstance(r, dict)]
 
 
 def _when(doc, key):
@@ -302,7 +302,7 @@ def _when(doc, key):
         when = datetime.fromisoformat(value)  # takes "Z" and "+02:00" alike
     except ValueError:
         field = doc.name(key)
-        raise _Invalid([field], f'field "{field}": expected a date and time like 2024-05-01T12:00:00Z, got {_show(value)}') from None
+        raise _Invalid([field], f'field "{field}": expected a date and time, got {_show(value)}') from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)  # wire times without an offset are UTC
 
 
@@ -323,17 +323,17 @@ def _pictures(doc):
     found = doc.data.get("associations") or []
     pictures = []
     for data in found.values() if isinstance(found, dict) else found:  # 1.x: an object by name
-        if MEDIA.get(data.get("type")) != "picture":
+        if not isinstance(data, dict) or NOT_TEXT.get(_str(data.get("type"))) != "picture":
             continue
         picture = _Doc(data, doc.major)
         descriptions = picture.texts("description")
-        credit = picture.get("by") or next((v for role, _, v in descriptions if role == "creditline"), "")
+        credit = _str(picture.get("by")) or next((v for role, _, v in descriptions if role == "creditline"), "")
         pictures.append({
-            "uri": data.get("uri", ""),
+            "uri": _str(data.get("uri")),
             "href": _href(picture),
             "headline": _best_headline(picture.texts("headline")),
             "caption": _plain([t for t in descriptions if t[0] not in NOT_SUMMARIES]),
-            "credit": credit or picture.get("copyrightholder") or "",
+            "credit": credit or _str(picture.get("copyrightholder")),
         })
     return pictures
 
@@ -341,9 +341,19 @@ def _pictures(doc):
 def _href(picture):
     """The widest image rendition up to 2048 pixels: big enough for a page, not the print original."""
     ctype = picture.name("contenttype")
-    images = [r for r in _renditions(picture) if r.get("href") and str(r.get(ctype) or "image/").startswith("image/")]
-    fitting = [r for r in images if (r.get("width") or 0) <= 2048] or images
-    return max(fitting, key=lambda r: r.get("width") or 0, default={}).get("href", "")
+    images = [r for r in _renditions(picture) if _str(r.get("href"))]
+    images = [r for r in images if _str(r.get(ctype) or "image/").startswith("image/")]
+    fitting = [r for r in images if _width(r) <= 2048] or images
+    return max(fitting, key=_width, default={}).get("href", "")
+
+
+def _width(rendition):
+    width = rendition.get("width")
+    return width if isinstance(width, (int, float)) else 0
+
+
+def _str(value):
+    return value if isinstance(value, str) else ""
 
 
 def _show(value):
