@@ -28,6 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import redirect_stderr
 from datetime import datetime, timedelta, timezone as dt_timezone
 from io import StringIO
 from pathlib import Path
@@ -151,58 +152,99 @@ def ninjs_document(w, n, when):
     return json.dumps(doc, ensure_ascii=False, indent=2)
 
 
-def generate(folder, stories, seed=1):
-    """Half of `stories` from text pages (article + 0-4 briefs), half from ninjs documents."""
+def generate(folder, stories, chunk, seed=1):
+    """Half of `stories` from text pages (article + 0-5 briefs), half from ninjs
+    documents, in folders of about `chunk` stories: [(format, folder, files, stories)]."""
     w = Words(seed)
-    text_dir, ninjs_dir = folder / "text", folder / "ninjs"
-    text_dir.mkdir(parents=True)
-    ninjs_dir.mkdir(parents=True)
     text_target = stories // 2
-    made = n = 0
+    chunks = {"text": [], "ninjs": []}
+
+    def new_chunk(fmt):
+        path = folder / fmt / f"{len(chunks[fmt]):03d}"
+        path.mkdir(parents=True)
+        chunks[fmt].append([fmt, path, 0, 0])
+        return chunks[fmt][-1]
+
+    current, made, n = new_chunk("text"), 0, 0
     while made < text_target:
+        if current[3] >= chunk:
+            current = new_chunk("text")
         briefs = min(w.rng.choice([0, 1, 2, 3, 4, 5]), text_target - made - 1)
-        (text_dir / f"page-{n:06d}.txt").write_text(text_page(w, briefs), encoding="utf-8")
+        (current[1] / f"page-{n:06d}.txt").write_text(text_page(w, briefs), encoding="utf-8")
+        current[2] += 1
+        current[3] += 1 + briefs
         made += 1 + briefs
         n += 1
     start = datetime(2025, 3, 1, 6, 0, tzinfo=dt_timezone.utc)
+    current = new_chunk("ninjs")
     for i in range(stories - text_target):
+        if current[3] >= chunk:
+            current = new_chunk("ninjs")
         when = start + timedelta(minutes=7 * i)
-        (ninjs_dir / f"item-{i:06d}.json").write_text(ninjs_document(w, i, when), encoding="utf-8")
-    return {"text": (text_dir, n, made), "ninjs": (ninjs_dir, stories - text_target, stories - text_target)}
+        (current[1] / f"item-{i:06d}.json").write_text(ninjs_document(w, i, when), encoding="utf-8")
+        current[2] += 1
+        current[3] += 1
+    # Alternate the formats, so that a run stopped by its time budget measures both.
+    text, ninjs = chunks["text"], chunks["ninjs"]
+    return [c for pair in zip(text, ninjs) for c in pair] + text[len(ninjs):] + ninjs[len(text):]
 
 
 # --- measuring -----------------------------------------------------------------
 
 
-def run_import(folder, day):
-    """The command as `newsdesk import --json` runs it; (stories created, files failed, seconds)."""
+def import_folder(folder, day):
+    """`newsdesk import --json FOLDER` in this process; (stories created, seconds, error)."""
     out, err = StringIO(), StringIO()
-    started = time.perf_counter()
     error = None
-    try:
-        call_command("import", str(folder), "--date", day.isoformat(), "--json", stdout=out, stderr=err)
-    except CommandError as exc:
-        error = str(exc)
+    started = time.perf_counter()
+    with redirect_stderr(err):
+        try:
+            call_command("import", str(folder), "--date", day.isoformat(), "--json", stdout=out, stderr=err)
+        except CommandError as exc:
+            error = str(exc)
     seconds = time.perf_counter() - started
-    rows = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
-    created = sum(1 for row in rows if row["action"] == "created")
-    first_error = next((line for line in err.getvalue().splitlines() if line.startswith("error:")), None)
-    return created, seconds, error, first_error
+    created = sum(1 for line in out.getvalue().splitlines() if line.startswith("{") and json.loads(line)["action"] == "created")
+    if error:
+        first = next((line for line in err.getvalue().splitlines() if line.startswith("error:")), "")
+        error = f"{error}; first: {first[6:].strip()}" if first else error
+    return created, seconds, error
+
+
+def run_imports(chunks, day, budget):
+    """Import the chunks in turn until done or `budget` seconds are spent."""
+    formats = {fmt: {"files": 0, "created": 0, "seconds": 0.0, "stories_per_s": None} for fmt, *_ in chunks}
+    timeline, total = [], 0
+    started = time.perf_counter()
+    for fmt, path, files, stories in chunks:
+        entry = formats[fmt]
+        if entry.get("unavailable"):
+            continue
+        if time.perf_counter() - started > budget:
+            return formats, timeline, True
+        created, seconds, error = import_folder(path, day)
+        entry["files"] += files
+        entry["created"] += created
+        entry["seconds"] += seconds
+        total += created
+        timeline.append({"format": fmt, "stories_in_db": total, "created": created, "stories_per_s": created / seconds})
+        if error:
+            entry["error"] = error
+            entry["unavailable"] = not created  # nothing of it imports: skip its other chunks
+    return formats, timeline, False
 
 
 def parse_only(folder, day):
-    """Read and parse every file as the importer does, saving nothing; (items, seconds)."""
+    """Read and parse every file as the importer does, saving nothing; (items, files failed, seconds)."""
     files = sorted(p for p in folder.iterdir() if p.is_file())
-    items = []
+    items, failed = [], 0
     started = time.perf_counter()
     for path in files:
         raw = path.read_bytes()
         try:
             items.extend(i for i in parse_file(path, raw, date=day) if not isinstance(i, Skipped))
         except ImportFailed:
-            pass
-    seconds = time.perf_counter() - started
-    return items, seconds
+            failed += 1
+    return items, failed, time.perf_counter() - started
 
 
 def bulk_insert(items):
@@ -256,6 +298,8 @@ def database_description():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=int(os.environ.get("BENCH_STORIES", 10_000)))
+    parser.add_argument("--budget", type=float, default=float(os.environ.get("BENCH_IMPORT_SECONDS", 30)),
+                        help="stop importing after this many seconds (default 30, env BENCH_IMPORT_SECONDS)")
     parser.add_argument("--workdir", type=Path, help="where to generate the files (default: a temp folder)")
     parser.add_argument("--json-out", type=Path, help="write the figures here as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
@@ -266,54 +310,73 @@ def main():
     engine, version = database_description()
     folder = Path(tempfile.mkdtemp(prefix="import-", dir=args.workdir))
     try:
-        made = generate(folder, args.stories)
+        chunks = generate(folder, args.stories, chunk=max(50, args.stories // 50))
         day = timezone.localdate()
-        result = {"database": engine, "database_version": version, "stories_target": args.stories, "formats": {}}
 
-        # References first: parse everything, then bulk-insert the parsed stories (rolled back).
-        items, parse_seconds = [], 0.0
-        for fmt, (path, files, stories) in made.items():
-            parsed, seconds = parse_only(path, day)
+        # References first: parse every file, then bulk-insert what was parsed (rolled back).
+        items, parse_seconds, parse_failed = [], 0.0, 0
+        for fmt, path, files, stories in chunks:
+            parsed, failed, seconds = parse_only(path, day)
             items += parsed
+            parse_failed += failed
             parse_seconds += seconds
-            result["formats"][fmt] = {"files": files, "stories_generated": stories, "parsed": len(parsed), "parse_seconds": seconds}
         bulk_seconds = bulk_insert(items) if items else None
-        result["parse_only"] = {"stories": len(items), "seconds": parse_seconds, "stories_per_s": len(items) / parse_seconds if parse_seconds else None}
-        result["bulk_insert"] = {"stories": len(items), "seconds": bulk_seconds, "stories_per_s": len(items) / bulk_seconds if bulk_seconds else None}
 
-        total_created, total_seconds = 0, 0.0
-        for fmt, (path, files, stories) in made.items():
-            created, seconds, error, first_error = run_import(path, day)
-            entry = result["formats"][fmt]
-            entry.update(created=created, seconds=seconds, stories_per_s=created / seconds if created else None)
-            if error:
-                entry["error"] = f"{error} (first: {first_error})" if first_error else error
-            total_created += created
-            total_seconds += seconds
-        result["import"] = {"stories": total_created, "seconds": total_seconds,
-                            "stories_per_s": total_created / total_seconds if total_created else None}
-        if result["import"]["stories_per_s"] and result["bulk_insert"]["stories_per_s"]:
-            result["import"]["ratio_to_bulk"] = result["import"]["stories_per_s"] / result["bulk_insert"]["stories_per_s"]
-        if result["import"]["stories_per_s"] and result["parse_only"]["stories_per_s"]:
-            result["import"]["parse_share"] = parse_seconds * total_created / len(items) / total_seconds
+        formats, timeline, stopped = run_imports(chunks, day, args.budget)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"import throughput on {engine} {version}")
-    for fmt, e in result["formats"].items():
-        rate = f"{e['stories_per_s']:,.0f} stories/s" if e.get("stories_per_s") else "-"
+    created = sum(e["created"] for e in formats.values())
+    seconds = sum(e["seconds"] for e in formats.values())
+    for entry in formats.values():
+        if entry["created"]:
+            entry["stories_per_s"] = entry["created"] / entry["seconds"]
+    result = {
+        "database": engine,
+        "database_version": version,
+        "stories_generated": sum(c[3] for c in chunks),
+        "files_generated": sum(c[2] for c in chunks),
+        "budget_seconds": args.budget,
+        "stopped_by_budget": stopped,
+        "formats": formats,
+        "import": {"stories": created, "seconds": seconds, "stories_per_s": created / seconds if created else None},
+        "parse_only": {"stories": len(items), "files_failed": parse_failed, "seconds": parse_seconds,
+                       "stories_per_s": len(items) / parse_seconds if items else None},
+        "bulk_insert": {"stories": len(items), "seconds": bulk_seconds,
+                        "stories_per_s": len(items) / bulk_seconds if bulk_seconds else None},
+        "timeline": timeline,
+    }
+    imp, bulk, parse = result["import"], result["bulk_insert"], result["parse_only"]
+    if imp["stories_per_s"] and bulk["stories_per_s"]:
+        imp["ratio_to_bulk"] = imp["stories_per_s"] / bulk["stories_per_s"]
+    if imp["stories_per_s"] and parse["stories_per_s"]:
+        imp["ratio_to_parse"] = imp["stories_per_s"] / parse["stories_per_s"]
+    for fmt, entry in formats.items():
+        runs = [t for t in timeline if t["format"] == fmt and t["created"]]
+        if len(runs) >= 2:  # the same format early and late: does the rate fall as the tables grow?
+            entry["first_chunk_per_s"], entry["last_chunk_per_s"] = runs[0]["stories_per_s"], runs[-1]["stories_per_s"]
+            entry["last_chunk_stories_in_db"] = runs[-1]["stories_in_db"]
+
+    print(f"import throughput on {engine} {version}: {result['stories_generated']} stories generated "
+          f"in {result['files_generated']} files")
+    for fmt, e in formats.items():
+        rate = f"{e['stories_per_s']:,.0f} stories/s" if e["stories_per_s"] else "-"
         print(f"  {fmt:6} {e['files']:6} files -> {e['created']:6} stories created in {e['seconds']:6.2f} s: {rate}"
               + (f"  [{e['error']}]" if e.get("error") else ""))
-    imp, bulk, parse = result["import"], result["bulk_insert"], result["parse_only"]
     if imp["stories_per_s"]:
-        print(f"  import  {imp['stories']:6} stories in {imp['seconds']:.2f} s: {imp['stories_per_s']:,.0f} stories/s")
+        print(f"  import    {imp['stories']:6} stories in {imp['seconds']:.2f} s: {imp['stories_per_s']:,.0f} stories/s"
+              + (f" (stopped by the {args.budget:.0f} s budget)" if stopped else ""))
+    for fmt, e in formats.items():
+        if e.get("last_chunk_per_s"):
+            print(f"  {fmt}: first chunk {e['first_chunk_per_s']:,.0f} stories/s, last chunk "
+                  f"(up to {e['last_chunk_stories_in_db']} stories in the database) {e['last_chunk_per_s']:,.0f} stories/s")
     if bulk["stories_per_s"]:
-        print(f"  reference bulk insert of the same stories: {bulk['stories_per_s']:,.0f} stories/s")
+        print(f"  reference: bulk insert of the same {bulk['stories']} stories {bulk['stories_per_s']:,.0f} stories/s"
+              + (f"; import / bulk = {imp['ratio_to_bulk']:.3f}" if imp.get("ratio_to_bulk") else ""))
     if parse["stories_per_s"]:
-        print(f"  reference parse only (no saving): {parse['stories_per_s']:,.0f} stories/s")
-    if imp.get("ratio_to_bulk"):
-        print(f"  import / bulk insert = {imp['ratio_to_bulk']:.3f}; parsing is {imp['parse_share']:.0%} of the import time")
+        print(f"  reference: parse only, no saving {parse['stories_per_s']:,.0f} stories/s"
+              + (f"; import / parse = {imp['ratio_to_parse']:.3f}" if imp.get("ratio_to_parse") else ""))
     if args.json_out:
         args.json_out.write_text(json.dumps(result, indent=2))
     return 0 if imp["stories"] else 1

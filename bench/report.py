@@ -1,0 +1,211 @@
+"""The machine a benchmark ran on, and the results section of docs/benchmarks.md.
+
+    python bench/report.py machine OUT   # print the machine, save OUT/machine.json
+    python bench/report.py write OUT     # results from OUT/*.json into docs/benchmarks.md
+
+Only the standard library: the figures of the run are in OUT as JSON files
+(machine.json, page.json, import-sqlite.json, import-postgresql.json).
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+
+
+def _run(*cmd):
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (done.stdout + done.stderr).strip()
+
+
+def _cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory():
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _os():
+    try:
+        release = dict(
+            line.split("=", 1) for line in Path("/etc/os-release").read_text().splitlines() if "=" in line
+        )
+        name = release.get("PRETTY_NAME", "").strip('"')
+    except OSError:
+        name = platform.system()
+    return f"{name}, kernel {platform.release()}"
+
+
+def machine(pg_url=None):
+    """What the figures depend on, gathered by the Python of the project's venv."""
+    import sqlite3
+
+    import django
+
+    pg = ""
+    if pg_url:
+        pg = _run("psql", pg_url, "-Atc", "show server_version")
+        pg = pg if pg and "error" not in pg.lower() and "could not" not in pg.lower() else "not reachable"
+    nginx = _run("nginx", "-v").replace("nginx version: ", "")
+    wrk = _run("wrk", "-v").splitlines()
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory": _memory(),
+        "os": _os(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg,
+        "nginx": nginx,
+        "wrk": wrk[0].split(" [")[0] if wrk else "",
+        "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def _load(out, name):
+    path = out / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _n(value, digits=0):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _commit():
+    sha = _run("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD")
+    dirty = _run("git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no")
+    return f"{sha}{' with uncommitted changes' if dirty else ''}" if sha and "fatal" not in sha else "unknown"
+
+
+def results_markdown(out):
+    m = _load(out, "machine.json") or {}
+    page = _load(out, "page.json")
+    lines = [
+        f"Run of {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on commit {_commit()}, written by `bench/run`.",
+        "",
+        "**Machine**",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {m.get('cpus', '?')} × {m.get('cpu_model', '?')} |",
+        f"| memory | {m.get('memory', '?')} |",
+        f"| OS | {m.get('os', '?')} |",
+        f"| Python, Django | {m.get('python', '?')}, {m.get('django', '?')} |",
+        f"| SQLite | {m.get('sqlite', '?')} |",
+        f"| PostgreSQL | {m.get('postgresql') or 'not used'} |",
+        f"| nginx, wrk | {m.get('nginx', '?')}, {m.get('wrk', '?')} |",
+        f"| load average at start | {m.get('load_average_at_start', '?')} |",
+        "",
+    ]
+    if page:
+        s = page["settings"]
+        lines += [
+            "**Article page, wrk on loopback**",
+            "",
+            f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']}` (after a {s['warmup']} warm-up) against the "
+            f"article page of the sample ({s['bytes']:,} bytes, `{s['content_type']}`); Newsdesk with "
+            f"{s['workers']} gunicorn workers on SQLite, nginx with `worker_processes {s['nginx_workers']}` "
+            "serving the same bytes as a file.",
+            "",
+            "| server | requests/s | p50 | p99 | errors |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, key in (("Newsdesk", "newsdesk"), ("nginx, static file (reference)", "nginx")):
+            r = page[key]
+            errors = sum(r["errors"].values())
+            lines.append(f"| {name} | {_n(r['requests_per_s'])} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {errors} |")
+        lines += ["", f"**Newsdesk / nginx = {page['ratio']:.4f}** (requests/s; 1 would be as fast as a static file).", ""]
+    imports = [(name, _load(out, f"import-{key}.json")) for name, key in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"))]
+    imports = [(name, r) for name, r in imports if r]
+    if imports:
+        first = imports[0][1]
+        lines += [
+            "**Import throughput**",
+            "",
+            f"{first['stories_generated']:,} generated stories in {first['files_generated']:,} files (half text pages "
+            f"with their briefs, half ninjs 2.x), imported with `newsdesk import --json` folder by folder, "
+            f"each file in its own transaction, for at most {first['budget_seconds']:.0f} s per database.",
+            "",
+            "| database | stories imported | seconds | stories/s | text stories/s | ninjs stories/s "
+            "| bulk insert (reference) | import / bulk | parse only (reference) | import / parse |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, r in imports:
+            imp, f = r["import"], r["formats"]
+            stopped = " (time budget reached)" if r["stopped_by_budget"] else ""
+            lines.append(
+                f"| {name} {r['database_version'].split(' ')[0]} | {imp['stories']:,} of {r['stories_generated']:,}{stopped} "
+                f"| {imp['seconds']:.1f} | **{_n(imp['stories_per_s'])}** "
+                f"| {_n(f.get('text', {}).get('stories_per_s'))} | {_n(f.get('ninjs', {}).get('stories_per_s'))} "
+                f"| {_n(r['bulk_insert']['stories_per_s'])} | **{_n(imp.get('ratio_to_bulk'), 3)}** "
+                f"| {_n(r['parse_only']['stories_per_s'])} | {_n(imp.get('ratio_to_parse'), 3)} |"
+            )
+        lines += ["", "As the tables fill (the same format, first folder against last):", ""]
+        for name, r in imports:
+            for fmt, e in r["formats"].items():
+                if e.get("last_chunk_per_s"):
+                    lines.append(
+                        f"- {name}, {fmt}: {_n(e['first_chunk_per_s'])} stories/s at first, "
+                        f"{_n(e['last_chunk_per_s'])} stories/s with up to {e['last_chunk_stories_in_db']:,} stories in the database"
+                    )
+                if e.get("error"):
+                    lines.append(f"- {name}, {fmt}: failed files: {e['error']}")
+        lines.append("")
+    skipped = out / "skipped.txt"
+    if skipped.exists():
+        lines += [f"Not run: {line}" for line in skipped.read_text().splitlines() if line.strip()] + [""]
+    return "\n".join(lines)
+
+
+def write(out):
+    section = results_markdown(out)
+    (out / "results.md").write_text(section + "\n")
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n## Results\n\n{START}\n{END}\n"
+    if START not in text or END not in text:
+        text = text.rstrip() + f"\n\n## Results\n\n{START}\n{END}\n"
+    before, rest = text.split(START, 1)
+    after = rest.split(END, 1)[1]
+    DOC.write_text(f"{before}{START}\n{section}\n{END}{after}")
+    print(f"results written to {DOC.relative_to(ROOT)}")
+
+
+def main(argv):
+    if len(argv) < 2 or argv[0] not in ("machine", "write"):
+        sys.exit("usage: report.py machine|write OUT [POSTGRES_URL]")
+    out = Path(argv[1])
+    if argv[0] == "machine":
+        info = machine(argv[2] if len(argv) > 2 else None)
+        (out / "machine.json").write_text(json.dumps(info, indent=2))
+        width = max(map(len, info))
+        for key, value in info.items():
+            print(f"  {key.replace('_', ' '):{width}}  {value}")
+    else:
+        write(out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
