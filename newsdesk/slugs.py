@@ -1,5 +1,7 @@
 """Readable, unique URL slugs for headlines and names in any language."""
 
+import re
+
 from slugify import slugify as _slugify
 
 # German and Nordic letters read better spelled out than stripped.
@@ -18,12 +20,13 @@ def slugify(text, max_length=80):
 def unique_slug(model, text, *, fallback, max_length=80, instance=None):
     """A slug for `text` not yet used by another row of `model` (-2, -3... on clashes)."""
     base = slugify(text, max_length=max_length) or fallback
-    taken = model._default_manager.filter(slug__startswith=base)
+    others = model._default_manager.order_by()
     if instance is not None and instance.pk:
-        taken = taken.exclude(pk=instance.pk)
-    taken = set(taken.values_list("slug", flat=True))
-    if base not in taken:
+        others = others.exclude(pk=instance.pk)
+    # One indexed lookup in the common case; the numbered ones only on a clash.
+    if not others.filter(slug=base).exists():
         return base
+    taken = set(others.filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$").values_list("slug", flat=True))
     n = 2
     while f"{base}-{n}" in taken:
         n += 1

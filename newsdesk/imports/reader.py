@@ -1,7 +1,5 @@
 """Which parser reads a file, and importing one file whole."""
 
-import json
-
 from django.utils import timezone
 
 from . import ninjs, text
@@ -18,10 +16,10 @@ def parse_file(path, raw, *, date=None):
     return text.parse_text(path, raw, date=date, now=timezone.now())
 
 
-def import_file(path, *, date=None, dry_run=False):
+def import_file(path, *, date=None, dry_run=False, cache=None):
     """Import one file in one transaction; ImportFailed leaves the database as it was."""
     try:
         raw = open(path, "rb").read()
     except OSError as err:
         raise ImportFailed(path, None, err.strerror or str(err)) from None
-    return import_items(parse_file(path, raw, date=date), dry_run=dry_run)
+    return import_items(parse_file(path, raw, date=date), dry_run=dry_run, cache=cache)

@@ -85,25 +85,48 @@ class Skipped(Exception):
         super().__init__(reason)
 
 
-def _tags(model, names, cache):
-    tags = []
-    for name in names:
-        name = " ".join((name or "").split())
-        if not name:
-            continue
+class TagCache:
+    """People, topics and sections by name, kept across the files of one import run.
+
+    A name made inside a file's transaction is kept only once that file commits:
+    a rolled-back file must not leave the next one pointing at rows that are gone.
+    """
+
+    def __init__(self):
+        self.known, self.pending = {}, {}
+
+    def get(self, model, name):
         key = (model, name.lower())
-        if key not in cache:
-            cache[key] = model.named(name)
-        if cache[key] not in tags:
-            tags.append(cache[key])
-    return tags
+        tag = self.known.get(key) or self.pending.get(key)
+        if tag is None:
+            tag = self.pending[key] = model.named(name)
+        return tag
+
+    def tags(self, model, names):
+        tags = []
+        for name in names:
+            name = " ".join((name or "").split())
+            tag = self.get(model, name) if name else None
+            if tag is not None and tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def commit(self):
+        self.known.update(self.pending)
+        self.pending.clear()
+
+    def rollback(self):
+        self.pending.clear()
 
 
 def save_story(data, cache=None):
     """Create or update the story `data` describes; an unchanged one is not written."""
-    cache = {} if cache is None else cache
+    return _save(data, TagCache() if cache is None else cache, Story.objects.filter(guid=data.guid).first())
+
+
+def _save(data, cache, story):
+    """save_story, with the existing story of that guid (or None) already looked up."""
     fingerprint = data.fingerprint()
-    story = Story.objects.filter(guid=data.guid).first()
     if story is not None and story.fingerprint == fingerprint:
         return Outcome(story.kind, "unchanged", story)
 
@@ -115,7 +138,7 @@ def save_story(data, cache=None):
     story.body = body.clean_html(data.body_html)
     story.byline = data.byline[:300]
     story.source = data.source[:200]
-    story.section = Section.named(data.section) if data.section else None
+    story.section = cache.get(Section, data.section) if data.section else None
     story.language = data.language[:35]
     story.urgency = data.urgency
     story.status = data.status
@@ -129,20 +152,40 @@ def save_story(data, cache=None):
     if data.link_guid:
         story.link = Story.objects.filter(guid=data.link_guid).first()
     story.save()
-    story.people.set(_tags(Person, data.people, cache))
-    story.topics.set(_tags(Topic, data.topics, cache))
+    people, topics = cache.tags(Person, data.people), cache.tags(Topic, data.topics)
+    if action == "created":
+        # A new story has no links yet: add them without reading any first.
+        _link(Story.people.through, story, "person", people)
+        _link(Story.topics.through, story, "topic", topics)
+    else:
+        story.people.set(people)
+        story.topics.set(topics)
     return Outcome(story.kind, action, story)
 
 
-def import_items(items, *, dry_run=False):
+def _link(through, story, field, tags):
+    if tags:
+        through.objects.bulk_create([through(story=story, **{field: tag}) for tag in tags])
+
+
+def import_items(items, *, dry_run=False, cache=None):
     """Save parsed items (StoryData or Skipped) in one transaction: all or nothing."""
-    outcomes, cache = [], {}
-    with transaction.atomic():
-        for item in items:
-            if isinstance(item, Skipped):
-                outcomes.append(Outcome(item.kind, "skipped", reason=item.reason))
-            else:
-                outcomes.append(save_story(item, cache))
-        if dry_run:
-            transaction.set_rollback(True)
+    cache = TagCache() if cache is None else cache
+    outcomes = []
+    guids = [item.guid for item in items if isinstance(item, StoryData)]
+    try:
+        with transaction.atomic():
+            existing = {s.guid: s for s in Story.objects.filter(guid__in=guids)} if guids else {}
+            for item in items:
+                if isinstance(item, Skipped):
+                    outcomes.append(Outcome(item.kind, "skipped", reason=item.reason))
+                else:
+                    outcomes.append(_save(item, cache, existing.get(item.guid)))
+                    existing[item.guid] = outcomes[-1].story  # a guid may come twice in a file
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        cache.rollback()
+        raise
+    cache.rollback() if dry_run else cache.commit()
     return outcomes

@@ -50,16 +50,22 @@ def looks_like_label(line):
     return 0 < len(words) <= 5 and len(line) <= 60 and not line.endswith(tuple(_SENTENCE_END))
 
 
-def label_kind(name):
+def _looks_like_a_name(name):
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
+def label_kind(name, memo=None):
     """Person or Topic: one already known wins; else a capitalised name of 2-4 words is a person."""
+    if memo is not None:
+        if name not in memo:
+            memo[name] = label_kind(name)
+        return memo[name]
     if Person.objects.filter(name__iexact=name).exists():
         return Person
     if Topic.objects.filter(name__iexact=name).exists():
         return Topic
-    words = name.split()
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-        return Person
-    return Topic
+    return Person if _looks_like_a_name(name) else Topic
 
 
 def _digest(text):
@@ -99,7 +105,8 @@ def parse_text(path, raw, *, date=None, now=None):
         if _LOOKS_LIKE_TIME.match(line):
             raise ImportFailed(path, n, f"a time ({line}) in the body: is a 'Read next' line missing above it?")
 
-    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now)
+    kinds = {}  # label -> Person or Topic, asked of the database once per page
+    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now, kinds=kinds)
 
     article_text = "\n".join(paragraphs)
     agency = _AGENCY.search(article_text)
@@ -111,7 +118,7 @@ def parse_text(path, raw, *, date=None, now=None):
         body_html=body.text_to_html(article_text),
         source=agency.group(1) if agency else "",
         # Labels from this page that the article speaks of tag it too.
-        people=sorted(name for name in labels if label_kind(name) is Person and name.lower() in article_text.lower()),
+        people=sorted(name for name in labels if label_kind(name, kinds) is Person and name.lower() in article_text.lower()),
         published_at=_article_time(date, now),
     )
     return [article, *briefs]
@@ -123,7 +130,7 @@ def _article_time(date, now):
     return timezone.make_aware(datetime.combine(date, time(12, 0)))
 
 
-def parse_river(path, lines, *, date, now):
+def parse_river(path, lines, *, date, now, kinds=None):
     items, current = [], None
     for n, line in lines:
         if _LOOKS_LIKE_TIME.match(line):
@@ -146,7 +153,7 @@ def parse_river(path, lines, *, date, now):
         label = texts.pop(0) if len(texts) > 1 and looks_like_label(texts[0]) else ""
         brief_text = " ".join(texts)
         published = _river_time(item["time"], date, now)
-        kind = label_kind(label) if label else None
+        kind = label_kind(label, kinds) if label else None
         briefs.append(
             StoryData(
                 guid=f"text:brief:{item['time']:%H%M}:{_digest(brief_text)}",

@@ -131,28 +131,25 @@ def server_error_page():
 def test_every_reader_page_is_valid_html(reader_pages, tmp_path):
     need(shutil.which("java"), "no `java` on PATH (Debian package: default-jre-headless)")
     need_node_tool(VNU_JAR, "vnu-jar")
-    files = {}
     for name, url in reader_pages.items():
         status, html = fetch(url)
         assert status == (404 if name == "not-found" else 200), f"{name}: {url} answered {status}"
-        path = tmp_path / f"{name}.html"
-        path.write_text(html)
-        files[path.resolve().as_uri()] = name
+        (tmp_path / f"{name}.html").write_text(html)
     # The server error page is rendered without the database, as the handler does.
-    path = tmp_path / "server-error.html"
-    path.write_text(server_error_page())
-    files[path.resolve().as_uri()] = "server-error"
+    (tmp_path / "server-error.html").write_text(server_error_page())
 
     # One JVM for every page: starting the validator is the slow part.
+    pages = sorted(map(str, tmp_path.glob("*.html")))
     run = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *map(str, sorted(tmp_path.glob("*.html")))],
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *pages],
         capture_output=True, text=True, timeout=180,
     )
     assert run.returncode == 0, f"the Nu validator did not run: {run.stderr}"
     messages = json.loads(run.stdout)["messages"]
+    assert len(pages) == len(reader_pages) + 1
 
     def where(message):
-        page = files.get(message.get("url", ""), message.get("url", "?"))
+        page = message.get("url", "?").rsplit("/", 1)[-1].removesuffix(".html")
         return f"{page}:{message.get('lastLine', '?')}: {message.get('message')}  [{message.get('extract', '').strip()}]"
 
     errors = [m for m in messages if m["type"] != "info"]  # "error" and "non-document-error"
@@ -206,14 +203,10 @@ def test_every_reader_page_has_no_axe_violations(reader_pages):
     assert not failures, "axe-core violations:\n" + "\n".join(f"{page}:\n{report}" for page, report in failures.items())
 
 
-def test_article_page_scores_well_in_lighthouse(reader_pages, tmp_path):
-    need_chromium()
-    need(shutil.which("node"), "no `node` on PATH (Debian package: nodejs)")
-    need_node_tool(LIGHTHOUSE, "lighthouse")
-    report_path = tmp_path / "lighthouse.json"
+def run_lighthouse(url, report_path):
     run = subprocess.run(
         [
-            str(LIGHTHOUSE), reader_pages["article"], "--output=json", f"--output-path={report_path}", "--quiet",
+            str(LIGHTHOUSE), url, "--output=json", f"--output-path={report_path}", "--quiet",
             f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
             "--chrome-flags=" + " ".join(CHROME_FLAGS),
         ],
@@ -222,15 +215,42 @@ def test_article_page_scores_well_in_lighthouse(reader_pages, tmp_path):
     assert run.returncode == 0 and report_path.exists(), f"Lighthouse did not run ({run.returncode}):\n{run.stderr[-3000:]}"
     report = json.loads(report_path.read_text())
     assert not report.get("runtimeError"), f"Lighthouse could not load the page: {report['runtimeError']}"
+    return report
 
-    scores = {name: report["categories"][name]["score"] for name in LIGHTHOUSE_CATEGORIES}
-    short_of_full = []  # what each category lost points on, shown with -s and on failure
+
+def short_of_full(report):
+    """What each category lost points on."""
+    lines = []
     for name in LIGHTHOUSE_CATEGORIES:
         for ref in report["categories"][name]["auditRefs"]:
             audit = report["audits"][ref["id"]]
             if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
                 shown = audit.get("displayValue") or ""
-                short_of_full.append(f"{name}: {ref['id']} scored {audit['score']} {shown} — {audit['title']}")
-    print(f"Lighthouse {report['lighthouseVersion']} on {reader_pages['article']}: {scores}", *short_of_full, sep="\n")
+                lines.append(f"{name}: {ref['id']} scored {audit['score']} {shown} — {audit['title']}")
+    return lines
+
+
+def test_article_page_scores_well_in_lighthouse(reader_pages, tmp_path):
+    need_chromium()
+    need(shutil.which("node"), "no `node` on PATH (Debian package: nodejs)")
+    need_node_tool(LIGHTHOUSE, "lighthouse")
+    url = reader_pages["article"]
+    report = run_lighthouse(url, tmp_path / "lighthouse-1.json")
+    scores = {name: report["categories"][name]["score"] for name in LIGHTHOUSE_CATEGORIES}
+    lost = short_of_full(report)
+    print(f"Lighthouse {report['lighthouseVersion']} on {url}: {scores}", *lost, sep="\n")
+
+    # Performance is timed on a shared machine, and its simulated 4x CPU slowdown
+    # magnifies a busy moment. When only it falls short, take the median of three
+    # runs, as Lighthouse's guide to score variability advises.
+    if scores["performance"] is not None and scores["performance"] < LIGHTHOUSE_MIN_SCORE:
+        runs = [scores["performance"]]
+        for attempt in (2, 3):
+            again = run_lighthouse(url, tmp_path / f"lighthouse-{attempt}.json")
+            runs.append(again["categories"]["performance"]["score"])
+            lost += [f"(run {attempt}) {line}" for line in short_of_full(again) if line.startswith("performance")]
+        scores["performance"] = sorted(runs)[1]
+        print(f"performance in three runs: {runs}, median {scores['performance']}")
+
     low = {name: score for name, score in scores.items() if score is None or score < LIGHTHOUSE_MIN_SCORE}
-    assert not low, f"Lighthouse scores under {LIGHTHOUSE_MIN_SCORE}: {low}\n" + "\n".join(short_of_full)
+    assert not low, f"Lighthouse scores under {LIGHTHOUSE_MIN_SCORE}: {low}\n" + "\n".join(lost)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from newsdesk.imports.reader import import_file
-from newsdesk.imports.services import ImportFailed
+from newsdesk.imports.services import ImportFailed, TagCache
 
 SUFFIXES = {".txt", ".json", ".text", ".ninjs"}
 
@@ -42,11 +42,11 @@ class Command(BaseCommand):
         files = list(expand(paths))
         if not files:
             raise CommandError("no .txt or .json files found in " + ", ".join(paths))
-        counts, failed = {}, []
+        counts, failed, cache = {}, [], TagCache()
         bar = tqdm(files, unit="file", file=sys.stderr, disable=len(files) < 20 or not sys.stderr.isatty())
         for path in bar:
             try:
-                outcomes = import_file(path, date=date, dry_run=dry_run)
+                outcomes = import_file(path, date=date, dry_run=dry_run, cache=cache)
             except ImportFailed as err:
                 failed.append(err)
                 bar.write(f"error: {err}", file=sys.stderr)
