@@ -8,7 +8,7 @@ class Tag(models.Model):
     """What people and topics share: a name, a short description, a page."""
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=220, unique=True)
+    slug = models.SlugField(max_length=220, unique=True, blank=True, help_text="Made from the name when left empty.")
     description = models.CharField(max_length=500, blank=True)
 
     class Meta:

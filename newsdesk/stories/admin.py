@@ -7,7 +7,6 @@ from .models import Section, Story
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Story)

@@ -11,7 +11,7 @@ from . import body
 
 class Section(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Made from the name when left empty.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in the site's navigation.")
 
     class Meta:
@@ -84,7 +84,7 @@ class Story(models.Model):
     )
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag, e.g. en, de, nb.")
     urgency = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 (most urgent) to 9.")
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, blank=True, help_text="Made from the headline when left empty.")
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     updated_at = models.DateTimeField(null=True, blank=True, help_text="When the story last changed for readers.")
     created_at = models.DateTimeField(default=timezone.now, help_text="When the story was first written.")
