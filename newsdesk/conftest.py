@@ -38,3 +38,9 @@ def make_brief(text="The council approved the new budget.", **fields):
 @pytest.fixture
 def article(db):
     return make_article()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is slow on purpose; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,6 +35,18 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_rate(name, default):
+    """A rate limit written "count/seconds", e.g. 10/60."""
+    value = env_str(name, default)
+    try:
+        count, seconds = (int(part) for part in value.split("/"))
+        if count > 0 and seconds > 0:
+            return count, seconds
+    except ValueError:
+        pass
+    raise ImproperlyConfigured(f"{name} must be a rate like 10/60 (count/seconds), not {value!r}")
+
+
 def env_list(name, default=()):
     value = env_str(name)
     return [item.strip() for item in value.split(",") if item.strip()] if value else list(default)
@@ -97,6 +109,9 @@ INSTALLED_APPS = [
     "newsdesk.people",
     "newsdesk.stories",
     "newsdesk.river",
+    "newsdesk.readers",
+    "newsdesk.comments",
+    "newsdesk.moderation",
     "newsdesk.imports",
     "newsdesk.site",
     "newsdesk.newsroom",
@@ -157,6 +172,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Readers sign in with their email address; the newsroom (and the admin) with a username.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "newsdesk.readers.backends.EmailBackend",
+]
+LOGIN_URL = "readers:login"
+LOGIN_REDIRECT_URL = "/"
+
+# Mail (email verification, password resets): SMTP when EMAIL_HOST is set, else
+# printed to the console, so the demo shows what would have been sent.
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    # Django refuses both at once: SSL from the first byte, or STARTTLS on a plain port.
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsdesk <newsroom@localhost>")
+
+# How many reverse proxies in front of Newsdesk add themselves to X-Forwarded-For;
+# 0 (no proxy) makes rate limits go by the connecting address alone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
 
 STATIC_URL = "/static/"
 # Served by WhiteNoise straight from the apps (no collectstatic step); set
@@ -176,6 +221,28 @@ SESSION_COOKIE_HTTPONLY = True
 
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)
+
+# Comments: the site's default for stories (open, premoderated or closed), and
+# whether briefs take comments unless a story says otherwise.
+COMMENTS_DEFAULT_MODE = env_str("COMMENTS_DEFAULT_MODE", "open")
+if COMMENTS_DEFAULT_MODE not in ("open", "premoderated", "closed"):
+    raise ImproperlyConfigured(f"COMMENTS_DEFAULT_MODE must be open, premoderated or closed, not {COMMENTS_DEFAULT_MODE!r}")
+COMMENTS_ON_BRIEFS = env_bool("COMMENTS_ON_BRIEFS", False)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 3)
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 10)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
+# How often an open article page asks for new comments.
+COMMENTS_POLL_SECONDS = env_int("COMMENTS_POLL_SECONDS", 15)
+# Readers' reports that send an approved comment back to the moderators.
+COMMENTS_REPORTS_TO_REVIEW = env_int("COMMENTS_REPORTS_TO_REVIEW", 3)
+# Seconds a reader must have had the form open before posting (bots post at once).
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)
+# Rate limits, as "count/seconds": per IP address and per account.
+COMMENTS_RATE_IP = env_rate("COMMENTS_RATE_IP", "10/60")
+COMMENTS_RATE_ACCOUNT = env_rate("COMMENTS_RATE_ACCOUNT", "5/60")
+# An account younger than this (hours) has comments with links held for review.
+COMMENTS_NEW_ACCOUNT_HOURS = env_int("COMMENTS_NEW_ACCOUNT_HOURS", 24)
 
 # The newsroom account that `newsdesk serve` prints at every start.
 NEWSROOM_USERNAME = env_str("NEWSROOM_USERNAME", "editor")

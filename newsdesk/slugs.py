@@ -31,3 +31,59 @@ def unique_slug(model, text, *, fallback, max_length=80, instance=None):
     while f"{base}-{n}" in taken:
         n += 1
     return f"{base}-{n}"
+
+
+# Numbered slugs asked about up front for each base: a clash is then settled without
+# another query unless the base and all of these are taken.
+PROBES = 10
+
+
+def slug_candidates(base, probes=PROBES):
+    """The slugs `unique_slug` would try first for `base`: base, base-2 ... base-`probes`."""
+    return [base, *(f"{base}-{n}" for n in range(2, probes + 1))]
+
+
+class SlugPicker:
+    """Unique slugs for many new rows of `model` at once, as `unique_slug` would choose
+    them one by one: the base, else base-N with the smallest free N. The candidates of
+    every base are looked up together (or passed in as `taken`, with `probed` the slugs
+    that lookup covered); a slug picked here counts as taken for the rows after it."""
+
+    def __init__(self, model, bases=(), *, taken=None, probed=None):
+        self.model = model
+        if probed is None:
+            probed = {slug for base in bases for slug in slug_candidates(base)}
+        self.probed = set(probed)
+        if taken is None:
+            taken = self._existing(self.probed)
+        self.taken = set(taken)
+
+    def _existing(self, slugs):
+        if not slugs:
+            return set()
+        return set(self.model._default_manager.order_by().filter(slug__in=slugs).values_list("slug", flat=True))
+
+    def pick(self, base):
+        if base not in self.probed:  # a base not asked about up front
+            candidates = slug_candidates(base)
+            self.taken |= self._existing(set(candidates) - self.probed)
+            self.probed.update(candidates)
+        if base not in self.taken:
+            return self._take(base)
+        for slug in slug_candidates(base)[1:]:
+            if slug not in self.taken:
+                return self._take(slug)
+        # Every probed number is taken: read them all, as unique_slug does.
+        self.taken |= set(
+            self.model._default_manager.order_by()
+            .filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+            .values_list("slug", flat=True)
+        )
+        n = PROBES + 1
+        while f"{base}-{n}" in self.taken:
+            n += 1
+        return self._take(f"{base}-{n}")
+
+    def _take(self, slug):
+        self.taken.add(slug)
+        return slug

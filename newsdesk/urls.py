@@ -10,6 +10,9 @@ urlpatterns = [
     path("robots.txt", site.robots_txt, name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": {"stories": StorySitemap}}, name="sitemap"),
     path("admin/", admin.site.urls),
+    path("account/", include("newsdesk.readers.urls")),
+    path("moderation/", include("newsdesk.moderation.urls")),
+    path("comments/", include("newsdesk.comments.urls")),
     path("", include("newsdesk.stories.urls")),
     path("", include("newsdesk.people.urls")),
 ]

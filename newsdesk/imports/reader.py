@@ -3,17 +3,18 @@
 from django.utils import timezone
 
 from . import ninjs, text
-from .services import ImportFailed, import_items
+from .services import ImportFailed, TagCache, import_items
 
 
 def looks_like_json(path, raw):
     return str(path).lower().endswith(".json") or raw.lstrip()[:1] in (b"{", b"[")
 
 
-def parse_file(path, raw, *, date=None):
+def parse_file(path, raw, *, date=None, cache=None):
+    """StoryData and Skipped items of one file; `cache` is the import run's TagCache."""
     if looks_like_json(path, raw):
         return ninjs.parse_ninjs(path, raw)
-    return text.parse_text(path, raw, date=date, now=timezone.now())
+    return text.parse_text(path, raw, date=date, now=timezone.now(), cache=cache)
 
 
 def import_file(path, *, date=None, dry_run=False, cache=None):
@@ -22,4 +23,5 @@ def import_file(path, *, date=None, dry_run=False, cache=None):
         raw = open(path, "rb").read()
     except OSError as err:
         raise ImportFailed(path, None, err.strerror or str(err)) from None
-    return import_items(parse_file(path, raw, date=date), dry_run=dry_run, cache=cache)
+    cache = TagCache() if cache is None else cache
+    return import_items(parse_file(path, raw, date=date, cache=cache), dry_run=dry_run, cache=cache)

@@ -22,7 +22,7 @@ from newsdesk.people.models import Person, Topic
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
-from .services import ImportFailed, StoryData
+from .services import ImportFailed, StoryData, TagCache
 
 HEADLINE_MAX = 300
 RIVER_HEADINGS = {"read next", "read more", "latest news", "latest"}
@@ -55,17 +55,29 @@ def _looks_like_a_name(name):
     return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
 
 
-def label_kind(name, memo=None):
-    """Person or Topic: one already known wins; else a capitalised name of 2-4 words is a person."""
-    if memo is not None:
-        if name not in memo:
-            memo[name] = label_kind(name)
-        return memo[name]
-    if Person.objects.filter(name__iexact=name).exists():
-        return Person
-    if Topic.objects.filter(name__iexact=name).exists():
-        return Topic
-    return Person if _looks_like_a_name(name) else Topic
+def label_kinds(labels, cache=None):
+    """Person or Topic for each label: one already known wins (a person first); else a
+    capitalised name of 2-4 words is a person. The labels the run's `cache` does not
+    know yet are asked of the database together: a query for people, one for topics."""
+    cache = TagCache() if cache is None else cache
+    labels = list(dict.fromkeys(labels))
+    # Found here, outside any file's transaction: rows that are there to stay.
+    cache.look_up(Person, labels, into=cache.known)
+    cache.look_up(Topic, [name for name in labels if cache.has(Person, name) is False], into=cache.known)
+    kinds = {}
+    for name in labels:
+        if cache.has(Person, name):
+            kinds[name] = Person
+        elif cache.has(Topic, name):
+            kinds[name] = Topic
+        else:
+            kinds[name] = Person if _looks_like_a_name(name) else Topic
+    return kinds
+
+
+def label_kind(name, cache=None):
+    """Person or Topic for one label (see label_kinds)."""
+    return label_kinds([name], cache)[name]
 
 
 def _digest(text):
@@ -80,8 +92,9 @@ def decode(path, raw):
         raise ImportFailed(path, line, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
 
 
-def parse_text(path, raw, *, date=None, now=None):
-    """The article and briefs of one text page, as StoryData (article first)."""
+def parse_text(path, raw, *, date=None, now=None, cache=None):
+    """The article and briefs of one text page, as StoryData (article first). Person and
+    topic labels are told apart through `cache`, the import run's TagCache (if given)."""
     now = timezone.localtime(now)
     text = decode(path, raw) if isinstance(raw, bytes) else raw
     if "\x00" in text:
@@ -105,12 +118,11 @@ def parse_text(path, raw, *, date=None, now=None):
         if _LOOKS_LIKE_TIME.match(line):
             raise ImportFailed(path, n, f"a time ({line}) in the body: is a 'Read next' line missing above it?")
 
-    kinds = {}  # label -> Person or Topic, asked of the database once per page
-    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now, kinds=kinds)
+    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now, cache=cache)
 
     article_text = "\n".join(paragraphs)
     agency = _AGENCY.search(article_text)
-    labels = {b.people[0] if b.people else b.topics[0] for b in briefs if b.people or b.topics}
+    people = {b.people[0] for b in briefs if b.people}
     article = StoryData(
         guid=f"text:article:{_digest(headline)}",
         kind=Story.Kind.ARTICLE,
@@ -118,7 +130,7 @@ def parse_text(path, raw, *, date=None, now=None):
         body_html=body.text_to_html(article_text),
         source=agency.group(1) if agency else "",
         # Labels from this page that the article speaks of tag it too.
-        people=sorted(name for name in labels if label_kind(name, kinds) is Person and name.lower() in article_text.lower()),
+        people=sorted(name for name in people if name.lower() in article_text.lower()),
         published_at=_article_time(date, now),
     )
     return [article, *briefs]
@@ -130,7 +142,7 @@ def _article_time(date, now):
     return timezone.make_aware(datetime.combine(date, time(12, 0)))
 
 
-def parse_river(path, lines, *, date, now, kinds=None):
+def parse_river(path, lines, *, date, now, cache=None):
     items, current = [], None
     for n, line in lines:
         if _LOOKS_LIKE_TIME.match(line):
@@ -145,15 +157,19 @@ def parse_river(path, lines, *, date, now, kinds=None):
         else:
             current["texts"].append(line)
 
-    briefs = []
     for item in items:
         texts = item["texts"]
         if not texts:
             raise ImportFailed(path, item["line"], f"the 'Read next' item at {item['time']:%H:%M} has no text")
-        label = texts.pop(0) if len(texts) > 1 and looks_like_label(texts[0]) else ""
-        brief_text = " ".join(texts)
+        item["label"] = texts.pop(0) if len(texts) > 1 and looks_like_label(texts[0]) else ""
+    labels = [item["label"] for item in items if item["label"]]
+    kinds = label_kinds(labels, cache) if labels else {}
+
+    briefs = []
+    for item in items:
+        label, brief_text = item["label"], " ".join(item["texts"])
         published = _river_time(item["time"], date, now)
-        kind = label_kind(label, kinds) if label else None
+        kind = kinds.get(label)
         briefs.append(
             StoryData(
                 guid=f"text:brief:{item['time']:%H%M}:{_digest(brief_text)}",

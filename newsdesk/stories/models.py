@@ -45,6 +45,10 @@ class StoryQuerySet(models.QuerySet):
     def briefs(self):
         return self.filter(kind=Story.Kind.BRIEF)
 
+    def for_page(self):
+        """Published stories with what their own page shows."""
+        return self.published().select_related("section", "link").prefetch_related("people", "topics")
+
     def for_listing(self):
         """Published stories, newest first, with what a teaser shows."""
         return (
@@ -61,6 +65,12 @@ class Story(models.Model):
     class Kind(models.TextChoices):
         ARTICLE = "article", "Article"
         BRIEF = "brief", "Brief"
+
+    class Comments(models.TextChoices):
+        DEFAULT = "", "Site default"
+        OPEN = "open", "Open"
+        PREMODERATED = "premoderated", "Pre-moderated (every comment waits for a moderator)"
+        CLOSED = "closed", "Closed"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -94,6 +104,12 @@ class Story(models.Model):
     version = models.CharField(max_length=50, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, help_text="Hash of the imported content.")
     pictures = models.JSONField(default=list, blank=True, help_text="Picture references from the source.")
+    comments_mode = models.CharField(
+        "comments", max_length=12, choices=Comments.choices, default=Comments.DEFAULT, blank=True,
+        help_text="Open, pre-moderated or closed; the site default when left empty (briefs: closed unless set).",
+    )
+    # Approved comments, kept by the comments app so that teasers need no count query.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -113,6 +129,15 @@ class Story(models.Model):
     def get_absolute_url(self):
         name = "stories:brief" if self.kind == self.Kind.BRIEF else "stories:article"
         return reverse(name, args=[self.slug])
+
+    @property
+    def comment_policy(self):
+        """open, premoderated or closed: this story's setting, else the site's default."""
+        if self.comments_mode:
+            return self.comments_mode
+        if self.is_brief and not settings.COMMENTS_ON_BRIEFS:
+            return self.Comments.CLOSED
+        return settings.COMMENTS_DEFAULT_MODE
 
     @property
     def is_brief(self):

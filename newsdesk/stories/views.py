@@ -5,22 +5,21 @@ from .models import Section, Story
 
 
 def _live_story(slug, kind):
-    story = get_object_or_404(
-        Story.objects.published().select_related("section", "link").prefetch_related("people", "topics"),
-        slug=slug,
-        kind=kind,
-    )
-    return story
+    return get_object_or_404(Story.objects.for_page(), slug=slug, kind=kind)
+
+
+def story_page(request, story, *, status=200, **context):
+    """An article's or a brief's page; other apps pass extra context (a comment form with errors)."""
+    template = "stories/brief.html" if story.is_brief else "stories/article.html"
+    return render(request, template, {"story": story, **context}, status=status)
 
 
 def article(request, slug):
-    story = _live_story(slug, Story.Kind.ARTICLE)
-    return render(request, "stories/article.html", {"story": story})
+    return story_page(request, _live_story(slug, Story.Kind.ARTICLE))
 
 
 def brief(request, slug):
-    story = _live_story(slug, Story.Kind.BRIEF)
-    return render(request, "stories/brief.html", {"story": story})
+    return story_page(request, _live_story(slug, Story.Kind.BRIEF))
 
 
 class SectionView(ListView):

@@ -1,0 +1,284 @@
+"""The rules of comments: who may post what, what waits for a moderator, and moderation."""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from newsdesk import ratelimit
+from newsdesk.stories.models import Story
+
+from . import text as comment_text
+from .models import Ban, Comment, Like, LogEntry, Report, WordRule
+
+
+class Refused(Exception):
+    """A comment or action that is not allowed: the reason shown to the reader, and the HTTP status."""
+
+    def __init__(self, reason, status=400):
+        super().__init__(reason)
+        self.reason, self.status = reason, status
+
+
+def policy(story):
+    """open, premoderated or closed; a story readers cannot see takes no comments."""
+    return story.comment_policy if story.is_live else Story.Comments.CLOSED
+
+
+def active_ban(*, user=None, email="", ip=None):
+    bans = Ban.objects.active()
+    if user is not None and user.is_authenticated:
+        if bans.filter(kind=Ban.Kind.USER, value=str(user.pk)).exists():
+            return True
+        email = email or user.email
+    if email and bans.filter(kind=Ban.Kind.EMAIL, value__iexact=email.strip()).exists():
+        return True
+    if ip:
+        return any(ban.covers_ip(ip) for ban in bans.filter(kind=Ban.Kind.IP))
+    return False
+
+
+def _word_rules(text):
+    """(refused words, suspect words) found in `text`, matched as whole words."""
+    low, refused, suspect = text.lower(), [], []
+    for rule in WordRule.objects.all():
+        if re.search(rf"(?<!\w){re.escape(rule.word.lower())}(?!\w)", low):
+            (refused if rule.action == WordRule.Action.REFUSE else suspect).append(rule.word)
+    return refused, suspect
+
+
+def check_text(text):
+    """Clean text, or Refused: empty, too long, too many links, banned words."""
+    text = comment_text.clean_text(text)
+    if not text:
+        raise Refused("Your comment is empty.")
+    if len(text) > settings.COMMENTS_MAX_LENGTH:
+        raise Refused(f"Your comment is {len(text):,} characters long; the limit is {settings.COMMENTS_MAX_LENGTH:,}.")
+    links = len(comment_text.links_in(text))
+    if links > settings.COMMENTS_MAX_LINKS:
+        raise Refused(f"Your comment has {links} links; at most {settings.COMMENTS_MAX_LINKS} are allowed.")
+    refused, _ = _word_rules(text)
+    if refused:
+        raise Refused("Your comment uses words this site does not publish: " + ", ".join(refused) + ".")
+    return text
+
+
+def _hold_reason(story, text, user):
+    """Why a new comment should wait for a moderator, or "" to publish it at once."""
+    if policy(story) == Story.Comments.PREMODERATED:
+        return "this story's comments are pre-moderated"
+    if user is None:
+        return "comments from guests are checked before they appear"
+    from newsdesk.readers.services import is_verified
+
+    if not is_verified(user):
+        return "the email address is not verified yet"
+    _, suspect = _word_rules(text)
+    if suspect:
+        return "suspect words: " + ", ".join(suspect)
+    new_account = user.date_joined > timezone.now() - timedelta(hours=settings.COMMENTS_NEW_ACCOUNT_HOURS)
+    if new_account and comment_text.links_in(text):
+        return "links from a new account"
+    return ""
+
+
+def _limit(scope, ident, rate):
+    count, seconds = rate
+    if not ratelimit.allow(scope, ident, count, seconds):
+        raise Refused(f"You are commenting too fast: at most {count} comments in {seconds} seconds. "
+                      "Please wait a little and send it again.", status=429)
+
+
+def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
+    """Store a reader's comment: approved at once, or waiting for a moderator. Refused if not allowed."""
+    user = user if user is not None and user.is_authenticated else None
+    mode = policy(story)
+    if mode == Story.Comments.CLOSED:
+        raise Refused("Comments are closed on this story.", status=403)
+    if parent is not None and (parent.story_id != story.pk or parent.status != Comment.Status.APPROVED):
+        raise Refused("The comment you are replying to is no longer there.")
+    if active_ban(user=user, email=email, ip=ip):
+        raise Refused("You cannot comment on this site at the moment.", status=403)
+    text = check_text(text)
+    if ip:
+        _limit("comment-ip", ip, settings.COMMENTS_RATE_IP)
+    if user is not None:
+        _limit("comment-user", user.pk, settings.COMMENTS_RATE_ACCOUNT)
+
+    from newsdesk.readers.services import display_name
+
+    digest = Comment.digest_of(text)
+    same_author = {"author": user} if user else {"guest_email__iexact": email, "author__isnull": True}
+    recent = timezone.now() - timedelta(hours=24)
+    if Comment.objects.filter(story=story, digest=digest, created_at__gte=recent, **same_author).exclude(
+        status=Comment.Status.DELETED
+    ).exists():
+        raise Refused("You have already posted this comment here.")
+
+    held = _hold_reason(story, text, user)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            story=story,
+            parent=parent,
+            thread=(parent.thread or parent) if parent else None,
+            author=user,
+            author_name=display_name(user) if user else name,
+            guest_email="" if user else email,
+            text=text,
+            html=comment_text.render(text),
+            status=Comment.Status.PENDING if held else Comment.Status.APPROVED,
+            held_because=held,
+            ip=ip,
+            digest=digest,
+        )
+        if not held:
+            _count(story, +1)
+    return comment
+
+
+def _count(story, delta):
+    Story.objects.filter(pk=story.pk).update(comment_count=F("comment_count") + delta)
+
+
+def edit(comment, user, text):
+    if not comment.can_edit(user):
+        raise Refused(f"A comment can be edited for {settings.COMMENTS_EDIT_MINUTES} minutes after posting.", status=403)
+    text = check_text(text)
+    comment.text, comment.html, comment.edited_at = text, comment_text.render(text), timezone.now()
+    comment.digest = Comment.digest_of(text)
+    fields = ["text", "html", "edited_at", "digest"]
+    held = _hold_reason(comment.story, text, comment.author)
+    if held and comment.status == Comment.Status.APPROVED:
+        # An edit that would have been held goes back to the moderators.
+        comment.status, comment.held_because = Comment.Status.PENDING, held
+        fields += ["status", "held_because"]
+        _count(comment.story, -1)
+    comment.save(update_fields=fields)
+    return comment
+
+
+def delete(comment, user):
+    if not comment.can_delete(user):
+        raise Refused("Only its author can delete a comment.", status=403)
+    _set_status(comment, Comment.Status.DELETED)
+
+
+@transaction.atomic
+def _set_status(comment, status, **fields):
+    # Lock the row: two moderators acting at once must not count a comment twice.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    was_visible = comment.status == Comment.Status.APPROVED
+    comment.status = status
+    for name, value in fields.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=["status", *fields])
+    now_visible = status == Comment.Status.APPROVED
+    if was_visible != now_visible:
+        _count(comment.story, +1 if now_visible else -1)
+    return comment
+
+
+def log(actor, action, comment=None, note=""):
+    return LogEntry.objects.create(actor=actor, action=action, comment=comment, note=note[:300])
+
+
+def approve(comment, *, by):
+    comment = _set_status(comment, Comment.Status.APPROVED, held_because="", reject_reason="", report_count=0)
+    log(by, "approve", comment)
+    return comment
+
+
+def reject(comment, *, by, reason=""):
+    comment = _set_status(comment, Comment.Status.REJECTED, reject_reason=reason.strip()[:300])
+    log(by, "reject", comment, reason)
+    return comment
+
+
+def mark_spam(comment, *, by):
+    comment = _set_status(comment, Comment.Status.SPAM)
+    log(by, "spam", comment)
+    return comment
+
+
+def ban(kind, value, *, by, days=None, reason="", comment=None):
+    """Ban an account, an email or an IP range, for `days` or for good."""
+    value = str(value).strip()
+    if kind == Ban.Kind.IP:
+        import ipaddress
+
+        try:
+            value = str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise Refused(f"{value!r} is not an IP address or range (e.g. 203.0.113.7 or 203.0.113.0/24).") from None
+    if not value:
+        raise Refused("Say what to ban.")
+    until = timezone.now() + timedelta(days=days) if days else None
+    entry = Ban.objects.create(kind=kind, value=value, until=until, reason=reason[:300], created_by=by)
+    log(by, f"ban-{kind}", comment, f"{value} {'for %s days' % days if days else 'for good'}: {reason}")
+    return entry
+
+
+def report(comment, *, reason, user=None, ip=None):
+    """A reader's report; enough of them send an approved comment back to review."""
+    user = user if user is not None and user.is_authenticated else None
+    if reason not in Report.Reason.values:
+        raise Refused("Choose a reason for the report.")
+    if comment.status != Comment.Status.APPROVED:
+        raise Refused("That comment is not shown any more.")
+    if user is None and ip and Report.objects.filter(comment=comment, reporter=None, ip=ip).exists():
+        return False
+    try:
+        with transaction.atomic():
+            Report.objects.create(comment=comment, reporter=user, ip=ip, reason=reason)
+    except IntegrityError:
+        return False  # this reader reported it already
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    comment.refresh_from_db(fields=["report_count"])
+    if comment.report_count >= settings.COMMENTS_REPORTS_TO_REVIEW:
+        _set_status(comment, Comment.Status.PENDING, held_because=f"reported by {comment.report_count} readers")
+        log(None, "back-to-review", comment, f"{comment.report_count} reports")
+    return True
+
+
+def like(comment, user):
+    """Like, or unlike when liked already. Returns whether the reader now likes it."""
+    if not user.is_authenticated:
+        raise Refused("Sign in to like comments.", status=403)
+    if comment.status != Comment.Status.APPROVED:
+        raise Refused("That comment is not shown any more.")
+    deleted, _ = Like.objects.filter(comment=comment, user=user).delete()
+    if deleted:
+        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            Like.objects.create(comment=comment, user=user)
+    except IntegrityError:
+        return True
+    Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+    return True
+
+
+def lift_ban(ban, *, by):
+    """End a ban now; it stays on the list, as expired. False if it had ended already."""
+    # A conditional UPDATE: two moderators lifting at once log it once.
+    lifted = Ban.objects.active().filter(pk=ban.pk).update(until=timezone.now())
+    if lifted:
+        log(by, f"lift-{ban.kind}", note=f"{ban.value} (banned for: {ban.reason or 'no reason given'})")
+    return bool(lifted)
+
+
+@transaction.atomic
+def add_word(word, action, *, by):
+    rule = WordRule.objects.create(word=word.strip(), action=action)
+    log(by, "word-add", note=f"{rule.get_action_display()}: {rule.word}")
+    return rule
+
+
+@transaction.atomic
+def remove_word(rule, *, by):
+    rule.delete()
+    log(by, "word-remove", note=f"{rule.get_action_display()}: {rule.word}")

@@ -1,0 +1,116 @@
+// Comments without page reloads: post and reply in place, and show new approved
+// comments and the count on an open page. Without this script the forms post and
+// redirect back, so everything still works.
+(function () {
+  "use strict";
+  var section = document.getElementById("comments");
+  var form = document.getElementById("comment-form");
+  if (!section || !window.fetch) return;
+  var list = section.querySelector("[data-comment-list]");
+  var lastId = parseInt(section.dataset.lastId || "0", 10);
+  var countBox = section.querySelector(".comment-count");
+  var empty = section.querySelector(".comments-empty");
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function setCount(count) {
+    if (typeof count !== "number" || !countBox) return;
+    countBox.querySelector("[data-comment-count]").textContent = count;
+    countBox.lastChild.textContent = count === 1 ? " comment" : " comments";
+    countBox.hidden = count === 0;
+  }
+
+  function place(id, thread, html) {
+    if (document.getElementById("comment-" + id)) return;
+    var item = fragment(html);
+    var parent = thread && document.getElementById("comment-" + thread);
+    if (parent) {
+      var replies = parent.querySelector(":scope > ol.replies");
+      if (!replies) {
+        replies = document.createElement("ol");
+        replies.className = "replies";
+        parent.appendChild(replies);
+      }
+      replies.appendChild(item);
+    } else {
+      list.hidden = false;
+      list.appendChild(item);
+    }
+    if (empty) empty.hidden = true;
+    lastId = Math.max(lastId, id);
+    return item;
+  }
+
+  if (form) {
+    var status = form.querySelector("[data-form-status]");
+    var parentField = form.querySelector("input[name=parent]");
+    var button = form.querySelector("button[type=submit]");
+
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-reply]");
+      if (!link) return;
+      event.preventDefault();
+      parentField.value = link.dataset.reply;
+      var note = form.querySelector(".replying-to") || form.insertBefore(document.createElement("p"), form.firstChild.nextSibling);
+      note.className = "replying-to";
+      note.textContent = "Replying to " + link.dataset.replyName + " ";
+      var cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "link-button";
+      cancel.textContent = "Cancel";
+      cancel.addEventListener("click", function () { parentField.value = ""; note.remove(); button.textContent = "Post comment"; });
+      note.appendChild(cancel);
+      button.textContent = "Post reply";
+      form.querySelector("textarea").focus();
+    });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      button.disabled = true;
+      status.textContent = "Sending…";
+      var error = form.querySelector(".form-error");
+      if (error) error.remove();
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        var data = result.data;
+        if (!result.ok) {
+          // Nothing is lost: the text stays in the form.
+          status.textContent = data.error || "Your comment could not be sent. Please try again.";
+          if (data.started) form.querySelector("input[name=started]").value = data.started;
+          return;
+        }
+        var item = place(data.id, data.thread, data.html);
+        setCount(data.count);
+        form.querySelector("textarea").value = "";
+        parentField.value = "";
+        var note = form.querySelector(".replying-to");
+        if (note) note.remove();
+        button.textContent = "Post comment";
+        status.textContent = data.message;
+        if (item) item.scrollIntoView({ block: "nearest" });
+      }).catch(function () {
+        status.textContent = "The connection failed: your comment is still here, please send it again.";
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
+  function poll() {
+    if (document.hidden) return;
+    fetch(section.dataset.latestUrl + "?after=" + lastId, { headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        data.comments.forEach(function (c) { place(c.id, c.thread, c.html); });
+        setCount(data.count);
+      }).catch(function () {});
+  }
+  setInterval(poll, 1000 * (parseFloat(section.dataset.pollSeconds) || 15));
+})();

@@ -1,0 +1,62 @@
+from django import template
+from django.conf import settings
+
+from newsdesk.comments import listing, services
+from newsdesk.comments.forms import CommentForm, ReportForm
+from newsdesk.comments.models import Comment
+from newsdesk.readers.services import display_name
+
+register = template.Library()
+
+SESSION_KEY = "comments_posted"  # ids of a guest's comments still waiting, to show them to the guest
+
+
+def own_ids(request):
+    return request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, story):
+    request = context["request"]
+    user = request.user
+    page = listing.threads(story, sort=request.GET.get("sort"), page=request.GET.get("cpage"),
+                           user=user, own_ids=own_ids(request))
+    form = context.get("comment_form") or CommentForm(user=user, initial={"parent": _int(request.GET.get("reply"))})
+    parent_id = _int(form["parent"].value())
+    replying_to = Comment.objects.filter(pk=parent_id, story=story, status=Comment.Status.APPROVED).first() if parent_id else None
+    last = story.comment_count and (
+        Comment.objects.filter(story=story, status=Comment.Status.APPROVED).order_by("-pk").values_list("pk", flat=True).first()
+    )
+    return {
+        "request": request,
+        "user": user,
+        "story": story,
+        "page": page,
+        "form": form,
+        "form_status": context.get("comment_status"),
+        "replying_to": replying_to,
+        "policy": services.policy(story),
+        "sorts": Comment.Sort.choices,
+        "report_form": ReportForm(),
+        "last_id": last or 0,
+        "max_length": settings.COMMENTS_MAX_LENGTH,
+        "poll_seconds": settings.COMMENTS_POLL_SECONDS,
+        "user_display_name": display_name(user) if user.is_authenticated else "",
+    }
+
+
+@register.simple_tag(takes_context=True)
+def can_edit(context, comment):
+    return comment.can_edit(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def can_delete(context, comment):
+    return comment.can_delete(context["request"].user)

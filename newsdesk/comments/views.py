@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from newsdesk import ratelimit
+from newsdesk.stories.models import Story
+from newsdesk.stories.views import story_page
+
+from . import listing, services
+from .forms import CommentForm, EditForm, ReportForm
+from .models import Comment
+from .templatetags.comments import SESSION_KEY
+
+
+def wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _comment_html(request, comment):
+    return render_to_string("comments/_comment.html", {
+        "comment": comment, "reply": comment.thread_id is not None, "policy": services.policy(comment.story),
+        "report_form": ReportForm(), "request": request,
+    }, request=request)
+
+
+def _refused(request, story, form, status):
+    """The refusal, with everything the reader wrote still in the form."""
+    if wants_json(request):
+        errors = [str(e) for e in form.non_field_errors()] + [f"{form[f].label}: {e}" for f in form.errors if f != "__all__" for e in form.errors[f]]
+        return JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
+                             "started": form.data.get("started")}, status=status)
+    return story_page(request, story, status=status, comment_form=form)
+
+
+@require_POST
+def post(request, story_id):
+    story = get_object_or_404(Story.objects.for_page(), pk=story_id)
+    form = CommentForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _refused(request, story, form, 400)
+    data = form.cleaned_data
+    parent = Comment.objects.filter(pk=data["parent"]).first() if data.get("parent") else None
+    try:
+        comment = services.post(story, text=data["text"], user=request.user, name=data.get("name", ""),
+                                email=data.get("email", ""), parent=parent, ip=ratelimit.client_ip(request))
+    except services.Refused as refusal:
+        form.add_error(None, refusal.reason)
+        return _refused(request, story, form, refusal.status)
+    if comment.status == Comment.Status.PENDING and not request.user.is_authenticated:
+        request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-49:], comment.pk]
+    message = ("Thank you: your comment is published." if comment.is_visible else
+               f"Thank you: your comment will appear once a moderator has read it ({comment.held_because}).")
+    if wants_json(request):
+        story.refresh_from_db(fields=["comment_count"])
+        return JsonResponse({"id": comment.pk, "status": comment.status, "message": message,
+                             "thread": comment.thread_id, "html": _comment_html(request, comment),
+                             "count": story.comment_count}, status=201)
+    messages.success(request, message)
+    return redirect(comment.get_absolute_url(), permanent=False)
+
+
+@require_GET
+def latest(request, story_id):
+    """Approved comments newer than ?after=ID, and the count: an open page polls this."""
+    story = get_object_or_404(Story.objects.published(), pk=story_id)
+    try:
+        after = int(request.GET.get("after", 0))
+    except ValueError:
+        return JsonResponse({"error": "after must be a comment id"}, status=400)
+    comments = listing.newer_than(story, after)
+    for comment in comments:
+        comment.story = story
+    return JsonResponse({
+        "count": story.comment_count,
+        "comments": [{"id": c.pk, "thread": c.thread_id, "html": _comment_html(request, c)} for c in comments],
+    })
+
+
+def _own(request, pk):
+    return get_object_or_404(Comment.objects.select_related("story"), pk=pk, story__in=Story.objects.published())
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    comment = _own(request, pk)
+    if not comment.can_edit(request.user):
+        return render(request, "comments/refused.html", {"comment": comment, "reason":
+                      "You can edit your own comments for a few minutes after posting them."}, status=403)
+    form = EditForm(request.POST or None, initial={"text": comment.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit(comment, request.user, form.cleaned_data["text"])
+        except services.Refused as refusal:
+            form.add_error("text", refusal.reason)
+            return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=refusal.status)
+        messages.success(request, "Your comment is updated.")
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    comment = _own(request, pk)
+    if not comment.can_delete(request.user):
+        return render(request, "comments/refused.html", {"comment": comment, "reason":
+                      "Only its author can delete a comment."}, status=403)
+    if request.method == "POST":
+        services.delete(comment, request.user)
+        messages.success(request, "Your comment is deleted.")
+        return redirect(f"{comment.story.get_absolute_url()}#comments")
+    return render(request, "comments/delete.html", {"comment": comment})
+
+
+@require_POST
+def report(request, pk):
+    comment = _own(request, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report(comment, reason=form.cleaned_data["reason"], user=request.user,
+                            ip=ratelimit.client_ip(request))
+        except services.Refused as refusal:
+            form.add_error(None, refusal.reason)
+    if form.errors:
+        if wants_json(request):
+            return JsonResponse({"error": " ".join(e for errs in form.errors.values() for e in errs)}, status=400)
+        return render(request, "comments/report.html", {"comment": comment, "form": form}, status=400)
+    message = "Thank you: a moderator will look at it."
+    if wants_json(request):
+        return JsonResponse({"message": message})
+    messages.success(request, message)
+    return redirect(comment.get_absolute_url())
+
+
+@require_POST
+def like(request, pk):
+    comment = _own(request, pk)
+    try:
+        services.like(comment, request.user)
+    except services.Refused as refusal:
+        if wants_json(request):
+            return JsonResponse({"error": refusal.reason}, status=refusal.status)
+        messages.error(request, refusal.reason)
+        return redirect(comment.get_absolute_url())
+    return redirect(comment.get_absolute_url())

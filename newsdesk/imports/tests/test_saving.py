@@ -1,0 +1,181 @@
+"""How a file's stories are written: together, with their slugs and tags found in few queries."""
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from newsdesk.conftest import make_article
+from newsdesk.imports.reader import import_file
+from newsdesk.imports.services import StoryData, TagCache, import_items
+from newsdesk.imports.text import label_kinds
+from newsdesk.people.models import Person, Topic
+from newsdesk.slugs import PROBES, SlugPicker, unique_slug
+from newsdesk.stories.models import Story
+
+pytestmark = pytest.mark.django_db
+
+
+def story(n, **fields):
+    fields.setdefault("headline", f"Harbour ferry returns {n}")
+    fields.setdefault("body_html", f"<p>Body {n}.</p>")
+    return StoryData(guid=f"test:{n}", kind=Story.Kind.ARTICLE, **fields)
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text if isinstance(text, str) else json.dumps(text), encoding="utf-8")
+    return path
+
+
+def test_two_stories_of_one_file_with_the_same_headline_get_two_slugs():
+    outcomes = import_items([story(1, headline="Storm hits the coast"), story(2, headline="Storm hits the coast")])
+
+    assert [o.action for o in outcomes] == ["created", "created"]
+    assert [o.story.slug for o in outcomes] == ["storm-hits-the-coast", "storm-hits-the-coast-2"]
+    assert [o.story.pk for o in outcomes] == list(Story.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def test_two_briefs_of_a_page_with_the_same_first_sentence_get_two_slugs(tmp_path):
+    page = "Page\nBody.\nRead next\n10:00\nStorm warning. Ferries stop.\n11:00\nStorm warning. Roads close.\n"
+    outcomes = import_file(write(tmp_path, "page.txt", page))
+
+    assert [o.story.slug for o in outcomes[1:]] == ["storm-warning", "storm-warning-2"]
+
+
+def test_a_slug_taken_by_a_saved_story_is_numbered_as_story_save_numbers_it():
+    make_article(headline="Storm hits the coast")
+    make_article(headline="Storm hits the coast")  # storm-hits-the-coast-2
+    Story.objects.filter(slug="storm-hits-the-coast-2").update(slug="storm-hits-the-coast-4")
+
+    outcomes = import_items([story(1, headline="Storm hits the coast"), story(2, headline="Storm hits the coast")])
+
+    assert [o.story.slug for o in outcomes] == ["storm-hits-the-coast-2", "storm-hits-the-coast-3"]
+
+
+def test_beyond_the_probed_numbers_the_taken_ones_are_read():
+    for _ in range(PROBES + 2):
+        make_article(headline="Weather")
+    assert Story.objects.filter(slug=f"weather-{PROBES + 2}").exists()
+
+    outcome = import_items([story(1, headline="Weather")])[0]
+
+    assert outcome.story.slug == f"weather-{PROBES + 3}"
+
+
+def test_slug_picker_chooses_as_unique_slug_would():
+    for slug in ["news", "news-2", "news-3", "tide-5", "x"]:
+        make_article(headline="tmp", slug=slug)
+    picker = SlugPicker(Story, ["news", "tide", "x"])
+
+    for base in ["news", "tide", "x", "news", "fresh", "unasked"]:
+        expected = unique_slug(Story, base, fallback="article")
+        assert picker.pick(base) == expected
+        make_article(headline=base, slug=expected)
+
+
+def test_a_file_of_new_stories_is_written_with_a_fixed_number_of_queries():
+    Person.named("Anna Berg"), Topic.named("Weather")
+
+    def queries(first, count):
+        items = [story(n, people=["Anna Berg"], topics=["Weather"]) for n in range(first, first + count)]
+        with CaptureQueriesContext(connection) as ctx:
+            import_items(items)
+        return len(ctx)
+
+    one, six = queries(0, 1), queries(10, 6)
+    # The transaction (a savepoint in a test: two), one lookup of guids and slugs, the tags
+    # (people, topics: one each), one insert of stories and one per link table.
+    assert one == six == 8
+    assert Story.objects.count() == 7 and Person.objects.get().stories.count() == 7
+
+
+def test_a_run_asks_for_a_known_tag_once():
+    cache = TagCache()
+    import_items([story(1, people=["Anna Berg"], topics=["Weather"])], cache=cache)
+
+    with CaptureQueriesContext(connection) as ctx:
+        import_items([story(2, people=["anna berg"], topics=["WEATHER"])], cache=cache)
+
+    assert not [q for q in ctx.captured_queries if "people_" in q["sql"]]
+    assert Person.objects.count() == 1 and Topic.objects.count() == 1
+
+
+def test_tags_are_found_whatever_their_case_and_new_ones_are_made_with_slugs():
+    anna = Person.named("anna berg")
+
+    outcome = import_items([story(1, people=["Anna  Berg", "Erik Dahl", "erik dahl"], topics=["Weather"])])[0]
+
+    assert set(outcome.story.people.all()) == {anna, Person.objects.get(name="Erik Dahl")}
+    assert Person.objects.count() == 2
+    assert Person.objects.get(name="Erik Dahl").slug == "erik-dahl"
+    assert outcome.story.topics.get().slug == "weather"
+
+
+def test_labels_of_a_page_are_told_apart_with_a_query_per_model_and_remembered():
+    Topic.named("Ukraine"), Person.named("Vladimir Putin")
+    cache = TagCache()
+
+    with CaptureQueriesContext(connection) as ctx:
+        kinds = label_kinds(["Ukraine", "Vladimir Putin", "Anna Berg", "weather news"], cache)
+    assert len(ctx) == 2
+    assert kinds == {"Ukraine": Topic, "Vladimir Putin": Person, "Anna Berg": Person, "weather news": Topic}
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert label_kinds(["ukraine", "Vladimir Putin", "Anna Berg"], cache) == {
+            "ukraine": Topic, "Vladimir Putin": Person, "Anna Berg": Person,
+        }
+    assert len(ctx) == 0
+
+
+def test_a_guid_twice_in_one_file_is_created_then_unchanged_or_updated():
+    same = import_items([story(1), story(1)])
+    assert [o.action for o in same] == ["created", "unchanged"] and same[0].story == same[1].story
+
+    changed = import_items([story(2, body_html="<p>First.</p>"), story(2, body_html="<p>Second.</p>", people=["Anna Berg"])])
+    assert [o.action for o in changed] == ["created", "updated"]
+    saved = Story.objects.get(guid="test:2")
+    assert saved.body == "<p>Second.</p>" and [p.name for p in saved.people.all()] == ["Anna Berg"]
+
+
+def test_new_changed_and_unchanged_stories_in_one_file():
+    import_items([story(1), story(2)])
+
+    outcomes = import_items([story(1), story(2, body_html="<p>New.</p>"), story(3)])
+
+    assert [o.action for o in outcomes] == ["unchanged", "updated", "created"]
+    assert Story.objects.get(guid="test:2").body == "<p>New.</p>"
+    assert len({o.story.slug for o in outcomes}) == 3
+
+
+def test_an_unchanged_story_is_reported_without_being_written():
+    import_items([story(1, byline="A. Writer")])
+
+    outcome = import_items([story(1, byline="A. Writer")])[0]
+
+    assert outcome.action == "unchanged"
+    assert outcome.as_json()["url"] == Story.objects.get().get_absolute_url()
+    assert outcome.story.byline == "A. Writer"
+
+
+def test_a_dry_run_does_not_leave_its_new_tags_in_the_run_cache():
+    cache = TagCache()
+    import_items([story(1, people=["Anna Berg"])], dry_run=True, cache=cache)
+
+    outcome = import_items([story(1, people=["Anna Berg"])], cache=cache)[0]
+
+    assert outcome.story.people.get() == Person.objects.get(name="Anna Berg")
+
+
+def test_fingerprint_is_the_hash_of_the_fields_as_before():
+    data = story(1, people=["Anna Berg"], pictures=[{"uri": "u", "href": "h"}], published_at=datetime(2025, 1, 2, tzinfo=UTC))
+    fields = asdict(data)
+    for key in ("published_at", "updated_at", "created_at"):
+        fields[key] = fields[key].isoformat() if fields[key] else None
+    expected = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
+
+    assert data.fingerprint() == expected
