@@ -176,3 +176,20 @@ def test_a_mail_server_failure_still_signs_the_reader_up_and_says_so(client, mon
 
     assert b"We could not send the confirmation mail just now" in page.content
     assert b"Ada Berg" in page.content
+
+
+def test_resending_is_limited_so_no_inbox_is_flooded(client, mailoutbox):
+    client.force_login(make_reader())
+    for _ in range(5):
+        client.post("/account/verify/resend/")
+
+    page = client.post("/account/verify/resend/")
+
+    assert page.status_code == 429 and b"We have sent several links" in page.content
+    assert len(mailoutbox) == 5
+
+
+def test_an_anonymous_visitor_has_no_name_and_is_not_verified():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert services.display_name(AnonymousUser()) == "" and not services.is_verified(AnonymousUser())
