@@ -248,3 +248,13 @@ def test_a_draft_story_takes_no_comments(client, alice):
     draft = make_article(status=Story.Status.DRAFT)
     client.force_login(alice)
     assert post(client, draft).status_code == 404
+
+
+def test_a_rejected_comment_shows_its_reason_to_its_author_only(client, alice, story):
+    comment = services.post(story, text="Off the rails.", user=alice)
+    services.reject(comment, by=None, reason="Please stay on topic.")
+
+    client.force_login(alice)
+    own = client.get(story.get_absolute_url()).content.decode()
+    assert "Off the rails." in own and "Not published by the moderators: Please stay on topic." in own
+    assert "Off the rails." not in Client().get(story.get_absolute_url()).content.decode()
