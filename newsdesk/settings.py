@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "newsdesk.imports",
     "newsdesk.site",
     "newsdesk.newsroom",
+    "newsdesk.audit",
     "newsdesk.demo",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("account/", include("newsdesk.readers.urls")),
     path("moderation/", include("newsdesk.moderation.urls")),
     path("comments/", include("newsdesk.comments.urls")),
+    path("newsroom/", include("newsdesk.newsroom.urls")),
     path("", include("newsdesk.stories.urls")),
     path("", include("newsdesk.people.urls")),
 ]

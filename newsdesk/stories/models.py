@@ -74,6 +74,7 @@ class Story(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "Ready for review"
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
@@ -108,6 +109,12 @@ class Story(models.Model):
         "comments", max_length=12, choices=Comments.choices, default=Comments.DEFAULT, blank=True,
         help_text="Open, pre-moderated or closed; the site default when left empty (briefs: closed unless set).",
     )
+    embargo_until = models.DateTimeField(null=True, blank=True, help_text="Not to be published before this time.")
+    withdrawn_reason = models.CharField(max_length=300, blank=True, help_text="Shown to readers where the story was.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # Goes up with every newsroom save: a save based on an older number is an edit conflict.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     # Approved comments, kept by the comments app so that teasers need no count query.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -116,6 +123,10 @@ class Story(models.Model):
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("publish_story", "Can publish, schedule and withdraw stories"),
+            ("edit_any_story", "Can edit stories written by others"),
+        ]
         indexes = [models.Index(fields=["status", "kind", "-published_at"], name="story_listing")]
 
     def __str__(self):
@@ -177,3 +188,40 @@ class Story(models.Model):
         if self.updated_at and self.published_at and self.updated_at > self.published_at:
             return self.updated_at
         return None
+
+
+class Revision(models.Model):
+    """A story as it was saved: every newsroom save keeps one."""
+
+    FIELDS = ["kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language",
+              "people", "topics", "status", "published_at", "embargo_until"]
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["story", "number"], name="one_revision_number")]
+
+    def __str__(self):
+        return f"{self.story} (revision {self.number})"
+
+
+class Note(models.Model):
+    """An update or a correction, shown to readers on the story with its time."""
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+app_name = "newsroom"
+# Each part of the newsroom keeps its own URLs: the desk (home, breaking brief,
+# revisions, log), editing stories, and people and topics.
+urlpatterns = [
+    path("", include("newsdesk.newsroom.desk.urls")),
+    path("stories/", include("newsdesk.newsroom.editing.urls")),
+    path("tags/", include("newsdesk.newsroom.tags.urls")),
+]

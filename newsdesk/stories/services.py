@@ -1,0 +1,191 @@
+"""The newsroom's rules for stories: saving with revisions, review, publishing, scheduling,
+withdrawing, updates and corrections. Views call these; each writes the audit log."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from newsdesk.audit.models import record
+
+from . import body
+from .models import Note, Revision, Story
+
+
+class WorkflowError(Exception):
+    """An action the story's state or the user's role does not allow; the message says why."""
+
+
+class EditConflict(WorkflowError):
+    """Someone else saved the story since this editor opened it."""
+
+    def __init__(self, story, by_whom):
+        self.story, self.by_whom = story, by_whom
+        super().__init__(
+            f"{by_whom or 'Someone'} saved this story while you were editing it. Your text is kept below: "
+            "compare it with the latest version, then save again."
+        )
+
+
+def can_publish(user):
+    return user.has_perm("stories.publish_story")
+
+
+def can_edit(user, story):
+    """Editors edit everything; reporters their own stories while those are not live."""
+    if user.has_perm("stories.edit_any_story"):
+        return True
+    return (
+        user.has_perm("stories.change_story") and story.created_by_id == user.pk
+        and story.status in (Story.Status.DRAFT, Story.Status.REVIEW)
+    )
+
+
+def snapshot(story):
+    data = {name: getattr(story, name) for name in Revision.FIELDS if name not in ("people", "topics")}
+    for name in ("published_at", "embargo_until"):
+        data[name] = data[name].isoformat() if data[name] else None
+    if story.pk:
+        data["people"] = sorted(story.people.values_list("name", flat=True))
+        data["topics"] = sorted(story.topics.values_list("name", flat=True))
+    return data
+
+
+def _keep_revision(story, by):
+    Revision.objects.create(story=story, number=story.revision, data=snapshot(story), author=by)
+
+
+@transaction.atomic
+def save(story, *, by, base_revision=None, people=None, topics=None, action="save"):
+    """Save an edited story and keep a revision of it.
+
+    `base_revision` is the revision the editor started from: if someone saved since,
+    nothing is written and EditConflict says so (no silent overwrite).
+    """
+    story.body = body.clean_html(story.body)
+    if story.pk:
+        # Lock the row: two saves at the same moment must not both pass the check.
+        current = Story.objects.select_for_update().only("revision").get(pk=story.pk)
+        if base_revision is not None and current.revision != base_revision:
+            last = Revision.objects.filter(story=story).select_related("author").first()
+            raise EditConflict(story, getattr(last and last.author, "username", ""))
+        story.revision = current.revision + 1
+    else:
+        story.created_by = story.created_by or by
+        story.revision = 1
+    story.save()
+    if people is not None:
+        story.people.set(people)
+    if topics is not None:
+        story.topics.set(topics)
+    _keep_revision(story, by)
+    record(by, action, story, f"revision {story.revision}")
+    return story
+
+
+def _transition(story, *, by, action, note="", **fields):
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(story, name, value)
+        story.revision += 1
+        story.save(update_fields=[*fields, "revision", "modified_at"])
+        _keep_revision(story, by)
+        record(by, action, story, note)
+    return story
+
+
+def submit_for_review(story, *, by):
+    if story.status not in (Story.Status.DRAFT, Story.Status.REVIEW):
+        raise WorkflowError("Only a draft can be sent for review.")
+    return _transition(story, by=by, action="submit", status=Story.Status.REVIEW)
+
+
+def publish(story, *, by, at=None):
+    """Publish now, or schedule for `at`; an embargo moves publishing to its end."""
+    if not can_publish(by):
+        raise WorkflowError("Only an editor can publish.")
+    if not story.headline.strip() or not (story.body.strip() or story.is_brief):
+        raise WorkflowError("A story needs a headline and a body before it is published.")
+    now = timezone.now()
+    at = at or now
+    if story.embargo_until and story.embargo_until > at:
+        at = story.embargo_until
+    if at > now:
+        return _transition(story, by=by, action="schedule", note=f"for {timezone.localtime(at):%Y-%m-%d %H:%M}",
+                           status=Story.Status.SCHEDULED, published_at=at)
+    first = story.status != Story.Status.PUBLISHED or not story.published_at
+    return _transition(story, by=by, action="publish", status=Story.Status.PUBLISHED,
+                       published_at=at if first else story.published_at, withdrawn_reason="")
+
+
+def unschedule(story, *, by):
+    if story.status != Story.Status.SCHEDULED:
+        raise WorkflowError("This story is not scheduled.")
+    return _transition(story, by=by, action="unschedule", status=Story.Status.DRAFT)
+
+
+def withdraw(story, *, by, reason):
+    if not can_publish(by):
+        raise WorkflowError("Only an editor can withdraw a story.")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise WorkflowError("Say why the story is withdrawn: readers see the reason.")
+    return _transition(story, by=by, action="withdraw", note=reason, status=Story.Status.WITHDRAWN,
+                       withdrawn_reason=reason[:300])
+
+
+def publish_due(now=None):
+    """Publish scheduled stories whose time has come; returns those this call published.
+
+    Each is claimed with a conditional UPDATE, so two processes running this at
+    once never publish (or log) a story twice.
+    """
+    now = now or timezone.now()
+    published = []
+    for pk in Story.objects.filter(status=Story.Status.SCHEDULED, published_at__lte=now).values_list("pk", flat=True):
+        claimed = Story.objects.filter(pk=pk, status=Story.Status.SCHEDULED, published_at__lte=now).update(
+            status=Story.Status.PUBLISHED)
+        if claimed:
+            story = Story.objects.get(pk=pk)
+            record(None, "publish", story, "scheduled time reached")
+            published.append(story)
+    return published
+
+
+def add_note(story, *, by, kind, text):
+    """An update or a correction, shown on the story; it also moves the story's updated time."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise WorkflowError("Write the text of the note.")
+    with transaction.atomic():
+        note = Note.objects.create(story=story, kind=kind, text=text, author=by)
+        Story.objects.filter(pk=story.pk).update(updated_at=note.created_at)
+        story.updated_at = note.created_at
+        record(by, f"add-{kind}", story, text)
+    return note
+
+
+def restore(story, revision, *, by):
+    """Bring back the content of an old revision as a new one (nothing is lost)."""
+    from newsdesk.people.models import Person, Topic
+
+    data = revision.data
+    for name in ("kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language"):
+        if name in data:
+            setattr(story, name, data[name])
+    people = [Person.named(n) for n in data.get("people", [])]
+    topics = [Topic.named(n) for n in data.get("topics", [])]
+    return save(story, by=by, people=people, topics=topics, action="restore")
+
+
+def publish_brief(text, *, by, person=None, topic=None):
+    """The breaking-news composer: one to three sentences, out at once."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise WorkflowError("Write the brief first.")
+    if len(text) > 600:
+        raise WorkflowError(f"A brief is one to three sentences; this is {len(text)} characters (at most 600).")
+    if not can_publish(by):
+        raise WorkflowError("Only an editor can publish.")
+    story = Story(kind=Story.Kind.BRIEF, headline=body.first_sentence(text), body=body.text_to_html(text),
+                  status=Story.Status.DRAFT)
+    save(story, by=by, people=[person] if person else [], topics=[topic] if topic else [], action="create")
+    return publish(story, by=by)
