@@ -248,6 +248,10 @@ COMMENTS_NEW_ACCOUNT_HOURS = env_int("COMMENTS_NEW_ACCOUNT_HOURS", 24)
 # The newsroom account that `newsdesk serve` prints at every start.
 NEWSROOM_USERNAME = env_str("NEWSROOM_USERNAME", "editor")
 
+# How often the serving process publishes scheduled stories whose time has come (0: never;
+# then run `newsdesk publish-due` from cron instead).
+SCHEDULER_SECONDS = env_int("SCHEDULER_SECONDS", 15)
+
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)

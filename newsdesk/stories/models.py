@@ -47,7 +47,7 @@ class StoryQuerySet(models.QuerySet):
 
     def for_page(self):
         """Published stories with what their own page shows."""
-        return self.published().select_related("section", "link").prefetch_related("people", "topics")
+        return self.published().select_related("section", "link").prefetch_related("people", "topics", "notes")
 
     def for_listing(self):
         """Published stories, newest first, with what a teaser shows."""

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DayArchiveView, MonthArchiveView, YearArchiveView, ArchiveIndexView, ListView
 
@@ -5,7 +6,23 @@ from .models import Section, Story
 
 
 def _live_story(slug, kind):
-    return get_object_or_404(Story.objects.for_page(), slug=slug, kind=kind)
+    story = Story.objects.for_page().filter(slug=slug, kind=kind).first()
+    if story is None:
+        withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).first()
+        if withdrawn is not None:
+            raise Withdrawn(withdrawn)
+        raise Http404("No such story")
+    return story
+
+
+class Withdrawn(Exception):
+    def __init__(self, story):
+        self.story = story
+
+
+def _withdrawn_page(request, story):
+    """Where a withdrawn story was: the reason, not a bare 404 (410 Gone tells crawlers)."""
+    return render(request, "stories/withdrawn.html", {"story": story}, status=410)
 
 
 def story_page(request, story, *, status=200, **context):
@@ -15,11 +32,17 @@ def story_page(request, story, *, status=200, **context):
 
 
 def article(request, slug):
-    return story_page(request, _live_story(slug, Story.Kind.ARTICLE))
+    try:
+        return story_page(request, _live_story(slug, Story.Kind.ARTICLE))
+    except Withdrawn as gone:
+        return _withdrawn_page(request, gone.story)
 
 
 def brief(request, slug):
-    return story_page(request, _live_story(slug, Story.Kind.BRIEF))
+    try:
+        return story_page(request, _live_story(slug, Story.Kind.BRIEF))
+    except Withdrawn as gone:
+        return _withdrawn_page(request, gone.story)
 
 
 class SectionView(ListView):

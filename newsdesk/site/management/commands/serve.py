@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from newsdesk.newsroom.accounts import ensure_newsroom_login
+from newsdesk.stories import scheduler
 
 
 class Command(BaseCommand):
@@ -26,10 +27,10 @@ class Command(BaseCommand):
         self.stdout.write(f"username: {username}")
         self.stdout.write(f"password: {password}")
         self.stdout.flush()
-        run_gunicorn(host, port, workers)
+        run_gunicorn(host, port, workers, settings.SCHEDULER_SECONDS)
 
 
-def run_gunicorn(host, port, workers):
+def run_gunicorn(host, port, workers, scheduler_seconds):
     from gunicorn.app.base import BaseApplication
 
     from newsdesk.wsgi import application
@@ -42,6 +43,9 @@ def run_gunicorn(host, port, workers):
             self.cfg.set("graceful_timeout", 5)
             self.cfg.set("keepalive", 5)
             self.cfg.set("control_socket_disable", True)
+            if scheduler_seconds:
+                # One scheduler, in the master process; publish_due is safe with more anyway.
+                self.cfg.set("when_ready", lambda server: scheduler.start(scheduler_seconds))
 
         def load(self):
             return application
