@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from .models import Comment
+from .models import Comment, LogEntry
 
 ORDER = {
     Comment.Sort.OLDEST: ["created_at", "pk"],
@@ -50,10 +50,14 @@ def threads(story, *, sort=Comment.Sort.OLDEST, page=1, user=None, own_ids=()):
     return page
 
 
-def newer_than(story, after_id):
-    """Approved comments posted after `after_id`, for an open page to add."""
+def newer_than(story, after_id, since=None):
+    """Approved comments an open page lacks: posted after `after_id`, or approved by a
+    moderator since `since` (a guest's comment can be approved long after later ones)."""
+    shown = Q(pk__gt=after_id)
+    if since is not None:
+        shown |= Q(pk__in=LogEntry.objects.filter(action="approve", created_at__gte=since).values("comment"))
     return list(
-        Comment.objects.filter(story=story, status=Comment.Status.APPROVED, pk__gt=after_id)
+        Comment.objects.filter(shown, story=story, status=Comment.Status.APPROVED)
         .select_related("parent")
         .order_by("pk")[:100]
     )

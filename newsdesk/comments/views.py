@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk import ratelimit
@@ -69,10 +71,20 @@ def latest(request, story_id):
         after = int(request.GET.get("after", 0))
     except ValueError:
         return JsonResponse({"error": "after must be a comment id"}, status=400)
-    comments = listing.newer_than(story, after)
+    since = None
+    if request.GET.get("since"):
+        try:
+            since = parse_datetime(request.GET["since"])
+        except ValueError:
+            pass
+        if since is None:
+            return JsonResponse({"error": "since must be an ISO 8601 time"}, status=400)
+    now = timezone.now()
+    comments = listing.newer_than(story, after, since)
     for comment in comments:
         comment.story = story
     return JsonResponse({
+        "now": now.isoformat(),
         "count": story.comment_count,
         "comments": [{"id": c.pk, "thread": c.thread_id, "html": _comment_html(request, c)} for c in comments],
     })

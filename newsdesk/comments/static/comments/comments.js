@@ -8,6 +8,9 @@
   if (!section || !window.fetch) return;
   var list = section.querySelector("[data-comment-list]");
   var lastId = parseInt(section.dataset.lastId || "0", 10);
+  // When the page (then the last answer) was made: the server may also send comments
+  // approved since then, which can be older than lastId.
+  var since = section.dataset.since || "";
   var countBox = section.querySelector(".comment-count");
   var empty = section.querySelector(".comments-empty");
 
@@ -68,6 +71,19 @@
       form.querySelector("textarea").focus();
     });
 
+    // A refusal shows as it does without JavaScript: an alert at the top of the form.
+    function showError(message) {
+      var box = document.createElement("div");
+      box.className = "form-error";
+      box.id = "comment-form-error";
+      box.setAttribute("role", "alert");
+      box.appendChild(document.createElement("p")).textContent = message;
+      var token = form.querySelector("input[name=csrfmiddlewaretoken]");
+      form.insertBefore(box, token ? token.nextSibling : form.firstChild);
+      status.textContent = "";
+      box.scrollIntoView({ block: "nearest" });
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       button.disabled = true;
@@ -78,12 +94,14 @@
         method: "POST", body: new FormData(form), credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
-        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+        // A page that is not JSON (a proxy's error, a CSRF failure) is a refusal too, not a lost connection.
+        return response.json().catch(function () { return {}; })
+          .then(function (data) { return { ok: response.ok, data: data }; });
       }).then(function (result) {
         var data = result.data;
         if (!result.ok) {
           // Nothing is lost: the text stays in the form.
-          status.textContent = data.error || "Your comment could not be sent. Please try again.";
+          showError(data.error || "Your comment could not be sent. Please try again.");
           if (data.started) form.querySelector("input[name=started]").value = data.started;
           return;
         }
@@ -97,17 +115,19 @@
         status.textContent = data.message;
         if (item) item.scrollIntoView({ block: "nearest" });
       }).catch(function () {
-        status.textContent = "The connection failed: your comment is still here, please send it again.";
+        showError("The connection failed: your comment is still here, please send it again.");
       }).then(function () { button.disabled = false; });
     });
   }
 
   function poll() {
     if (document.hidden) return;
-    fetch(section.dataset.latestUrl + "?after=" + lastId, { headers: { "Accept": "application/json" } })
+    var query = "?after=" + lastId + (since ? "&since=" + encodeURIComponent(since) : "");
+    fetch(section.dataset.latestUrl + query, { headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) return;
+        if (data.now) since = data.now;
         data.comments.forEach(function (c) { place(c.id, c.thread, c.html); });
         setCount(data.count);
       }).catch(function () {});
