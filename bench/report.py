@@ -175,6 +175,9 @@ def results_markdown(out):
                 if e.get("error"):
                     lines.append(f"- {name}, {fmt}: failed files: {e['error']}")
         lines.append("")
+    comments = out / "comments.md"  # the comments benchmark's section, written by bench/comments.py
+    if comments.exists():
+        lines += [comments.read_text().rstrip(), ""]
     skipped = out / "skipped.txt"
     if skipped.exists():
         lines += [f"Not run: {line}" for line in skipped.read_text().splitlines() if line.strip()] + [""]

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "newsdesk.newsroom",
     "newsdesk.audit",
     "newsdesk.demo",
+    "newsdesk.pictures",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,22 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MAX_AGE = 3600
+
+# Uploaded pictures and their renditions (./var/media by default). Newsdesk serves
+# renditions at MEDIA_URL itself unless a front server answers there first.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media").resolve()
+MEDIA_URL = "/media/"
+PICTURE_MAX_BYTES = env_int("PICTURE_MAX_BYTES", 20 * 1024 * 1024)
+# More pixels than this is refused as a possible decompression bomb.
+PICTURE_MAX_PIXELS = env_int("PICTURE_MAX_PIXELS", 50_000_000)
+try:
+    PICTURE_WIDTHS = sorted({int(width) for width in env_list("PICTURE_WIDTHS", ["320", "640", "960", "1280", "1920"])})
+except ValueError:
+    PICTURE_WIDTHS = []
+if not PICTURE_WIDTHS or PICTURE_WIDTHS[0] < 1:
+    raise ImproperlyConfigured("PICTURE_WIDTHS must be widths in pixels separated by commas, e.g. 320,640,1280")
+if PICTURE_MAX_BYTES < 1 or PICTURE_MAX_PIXELS < 1:
+    raise ImproperlyConfigured("PICTURE_MAX_BYTES and PICTURE_MAX_PIXELS must be 1 or more")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

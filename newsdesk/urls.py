@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from newsdesk.pictures import views as pictures
 from newsdesk.site import views as site
 from newsdesk.site.sitemaps import StorySitemap
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("account/", include("newsdesk.readers.urls")),
     path("moderation/", include("newsdesk.moderation.urls")),
     path("comments/", include("newsdesk.comments.urls")),
+    # Picture renditions (MEDIA_URL), for a single box; a front server serving /media/ answers first.
+    path("media/pictures/<path:name>", pictures.rendition_file, name="picture-file"),
+    path("newsroom/pictures/", include("newsdesk.pictures.urls")),
     path("newsroom/", include("newsdesk.newsroom.urls")),
     path("", include("newsdesk.stories.urls")),
     path("", include("newsdesk.people.urls")),

@@ -110,16 +110,18 @@ def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
 
     from newsdesk.readers.services import display_name
 
-    digest = Comment.digest_of(text)
-    same_author = {"author": user} if user else {"guest_email__iexact": email, "author__isnull": True}
-    recent = timezone.now() - timedelta(hours=24)
-    if Comment.objects.filter(story=story, digest=digest, created_at__gte=recent, **same_author).exclude(
-        status=Comment.Status.DELETED
-    ).exists():
-        raise Refused("You have already posted this comment here.")
-
     held = _hold_reason(story, text, user)
+    digest = Comment.digest_of(text)
     with transaction.atomic():
+        # One post to a story at a time: two copies of a comment sent at once (a double
+        # click, a retry) must not both pass the duplicate check.
+        list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk", flat=True))
+        same_author = {"author": user} if user else {"guest_email__iexact": email, "author__isnull": True}
+        recent = timezone.now() - timedelta(hours=24)
+        if Comment.objects.filter(story=story, digest=digest, created_at__gte=recent, **same_author).exclude(
+            status=Comment.Status.DELETED
+        ).exists():
+            raise Refused("You have already posted this comment here.")
         comment = Comment.objects.create(
             story=story,
             parent=parent,

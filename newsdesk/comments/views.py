@@ -33,12 +33,13 @@ def _refused(request, story, form, status):
         errors = [str(e) for e in form.non_field_errors()] + [f"{form[f].label}: {e}" for f in form.errors if f != "__all__" for e in form.errors[f]]
         return JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
                              "started": form.data.get("started")}, status=status)
+    story = Story.objects.for_page().get(pk=story.pk)  # with what its page shows
     return story_page(request, story, status=status, comment_form=form)
 
 
 @require_POST
 def post(request, story_id):
-    story = get_object_or_404(Story.objects.for_page(), pk=story_id)
+    story = get_object_or_404(Story.objects.published(), pk=story_id)
     form = CommentForm(request.POST, user=request.user)
     if not form.is_valid():
         return _refused(request, story, form, 400)

@@ -9,6 +9,7 @@ ROLES = {
     "Reporter": [
         "stories.view_story", "stories.add_story", "stories.change_story",
         "people.view_person", "people.view_topic", "stories.view_section",
+        "pictures.view_picture", "pictures.add_picture", "pictures.change_picture",
     ],
     "Editor": [
         "stories.view_story", "stories.add_story", "stories.change_story", "stories.delete_story",
@@ -16,6 +17,7 @@ ROLES = {
         "stories.view_section", "stories.add_section", "stories.change_section",
         "people.view_person", "people.add_person", "people.change_person", "people.delete_person",
         "people.view_topic", "people.add_topic", "people.change_topic", "people.delete_topic",
+        "pictures.view_picture", "pictures.add_picture", "pictures.change_picture",
     ],
     "Moderator": [
         "comments.moderate_comment", "comments.view_comment", "stories.view_story",

@@ -25,9 +25,10 @@ class Tag(models.Model):
 
     @classmethod
     def named(cls, name):
-        """The tag of this name, made if new; names match case-insensitively."""
+        """The tag of this name, made if new; names match case-insensitively. A name the
+        newsroom renamed or merged away leads to the tag it became, not to a new duplicate."""
         name = " ".join(name.split())[:200]
-        found = cls.objects.filter(name__iexact=name).first()
+        found = cls.objects.filter(name__iexact=name).first() or SlugRedirect.tag_once_named(cls, name)
         return found or cls.objects.create(name=name)
 
 
@@ -46,3 +47,45 @@ class Topic(Tag):
 
     def get_absolute_url(self):
         return reverse("people:topic", args=[self.slug])
+
+
+class SlugRedirect(models.Model):
+    """A slug a person or topic no longer has, kept so that its old URL still leads there.
+
+    It points at the tag itself, not at its current slug, so one hop is enough however
+    often the tag is renamed. A live tag with the same slug wins: views look there first.
+    """
+
+    old_slug = models.SlugField(max_length=220)
+    old_name = models.CharField(max_length=200, blank=True, db_index=True, help_text="The name it had then.")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="old_slugs")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, topic__isnull=True)
+                | models.Q(person__isnull=True, topic__isnull=False),
+                name="slug_redirect_one_tag",
+            ),
+            models.UniqueConstraint(fields=["old_slug"], condition=models.Q(person__isnull=False),
+                                    name="slug_redirect_person_unique"),
+            models.UniqueConstraint(fields=["old_slug"], condition=models.Q(topic__isnull=False),
+                                    name="slug_redirect_topic_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag}"
+
+    @property
+    def tag(self):
+        return self.person or self.topic
+
+    @classmethod
+    def tag_once_named(cls, model, name):
+        """The `model` tag last known as `name` before a rename or merge, or None."""
+        field = model._meta.model_name
+        moved = (cls.objects.select_related(field).filter(old_name__iexact=name, **{f"{field}__isnull": False})
+                 .order_by("-created_at", "-pk").first())
+        return moved.tag if moved else None

@@ -1,18 +1,29 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import ListView
 
+from . import services
 from .models import Person, Topic
 
 
 class TagStories(ListView):
-    """A person's or topic's stories, newest first."""
+    """A person's or topic's stories, newest first. An old slug (the tag was renamed or
+    merged) answers with a permanent redirect to the tag's page."""
 
     model = None
     template_name = "people/tag.html"
     paginate_by = 20
 
+    def get(self, request, *args, **kwargs):
+        self.tag = self.model.objects.filter(slug=kwargs["slug"]).first()
+        if self.tag is None:
+            moved = services.redirect_for(self.model, kwargs["slug"])
+            if moved is None:
+                raise Http404(f"No {self.model._meta.verbose_name} at this address.")
+            query = request.GET.urlencode()
+            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.tag = get_object_or_404(self.model, slug=self.kwargs["slug"])
         return self.tag.stories.for_listing()
 
     def get_context_data(self, **kwargs):

@@ -47,13 +47,13 @@ class StoryQuerySet(models.QuerySet):
 
     def for_page(self):
         """Published stories with what their own page shows."""
-        return self.published().select_related("section", "link").prefetch_related("people", "topics", "notes")
+        return self.published().select_related("section", "link", "lead_picture").prefetch_related("people", "topics", "notes")
 
     def for_listing(self):
         """Published stories, newest first, with what a teaser shows."""
         return (
             self.published()
-            .select_related("section")
+            .select_related("section", "lead_picture")
             .prefetch_related("people", "topics")
             .order_by("-published_at", "-pk")
         )
@@ -105,6 +105,7 @@ class Story(models.Model):
     version = models.CharField(max_length=50, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, help_text="Hash of the imported content.")
     pictures = models.JSONField(default=list, blank=True, help_text="Picture references from the source.")
+    lead_picture = models.ForeignKey("pictures.Picture", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     comments_mode = models.CharField(
         "comments", max_length=12, choices=Comments.choices, default=Comments.DEFAULT, blank=True,
         help_text="Open, pre-moderated or closed; the site default when left empty (briefs: closed unless set).",
@@ -194,7 +195,7 @@ class Revision(models.Model):
     """A story as it was saved: every newsroom save keeps one."""
 
     FIELDS = ["kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language",
-              "people", "topics", "status", "published_at", "embargo_until"]
+              "people", "topics", "status", "published_at", "embargo_until", "lead_picture_id"]
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()

@@ -168,7 +168,8 @@ def restore(story, revision, *, by):
     from newsdesk.people.models import Person, Topic
 
     data = revision.data
-    for name in ("kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language"):
+    for name in ("kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language",
+                 "lead_picture_id"):
         if name in data:
             setattr(story, name, data[name])
     people = [Person.named(n) for n in data.get("people", [])]

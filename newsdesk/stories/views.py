@@ -8,7 +8,10 @@ from .models import Section, Story
 def _live_story(slug, kind):
     story = Story.objects.for_page().filter(slug=slug, kind=kind).first()
     if story is None:
-        withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).first()
+        # Only a story the newsroom withdrew with a reason says so; a wire item that was
+        # withheld or canceled before anyone saw it is simply not there.
+        withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).exclude(
+            withdrawn_reason="").first()
         if withdrawn is not None:
             raise Withdrawn(withdrawn)
         raise Http404("No such story")

@@ -1,0 +1,275 @@
+"""The rules for people and topics: creating, renaming with redirects, merging
+duplicates, deleting, and finding the known ones a text mentions. Views call these;
+each change writes the audit log."""
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+
+from newsdesk.audit.models import record
+from newsdesk.slugs import unique_slug
+
+from .models import Person, SlugRedirect, Topic
+
+# The kinds of tag, as they appear in newsroom URLs and suggestions.
+KINDS = {"person": Person, "topic": Topic}
+
+
+class TagError(Exception):
+    """A change the rules do not allow; the message says why, for the editor to read."""
+
+
+def kind_of(tag):
+    return tag._meta.model_name
+
+
+def tidy_name(name):
+    """A name as stored: single spaces, no longer than the field."""
+    return " ".join((name or "").split())[:200]
+
+
+def _clash(model, name, *, exclude=None):
+    others = model.objects.filter(name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    return others.first()
+
+
+def _clash_message(tag):
+    what = "person" if kind_of(tag) == "person" else "topic"
+    return f"There is already a {what} called “{tag.name}”; merge the two instead."
+
+
+def create(model, name, *, description="", by):
+    """A new person or topic. A live tag wins over any old slug redirecting elsewhere."""
+    name = tidy_name(name)
+    if not name:
+        raise TagError("A name is needed.")
+    with transaction.atomic():
+        if (same := _clash(model, name)) is not None:
+            raise TagError(_clash_message(same))
+        tag = model.objects.create(name=name, description=description.strip())
+        record(by, f"add-{kind_of(tag)}", tag)
+    return tag
+
+
+def _leave_redirect(tag, old_slug, old_name):
+    """Make `old_slug` (and `old_name`, for `named`) lead to `tag`, taking them over
+    from any tag that had them before."""
+    field = kind_of(tag)
+    SlugRedirect.objects.update_or_create(old_slug=old_slug, **{f"{field}__isnull": False},
+                                          defaults={field: tag, "old_name": old_name})
+
+
+def rename(tag, new_name, *, by):
+    """Give `tag` a new name, and a new slug made from it; its old URL keeps working.
+
+    Returns the tag. Renaming to the name of another tag of the same kind is refused:
+    that is a duplicate, for `merge`.
+    """
+    new_name = tidy_name(new_name)
+    if not new_name:
+        raise TagError("A name is needed.")
+    model = type(tag)
+    with transaction.atomic():
+        # Lock the row: two editors renaming at once must not leave a redirect loop.
+        current = model.objects.select_for_update().get(pk=tag.pk)
+        if current.name == new_name:
+            return current
+        if (same := _clash(model, new_name, exclude=current)) is not None:
+            raise TagError(_clash_message(same))
+        old_name, old_slug = current.name, current.slug
+        current.name = new_name
+        current.slug = unique_slug(model, new_name, fallback=model.fallback_slug, instance=current)
+        current.save(update_fields=["name", "slug"])
+        note = f"“{old_name}” → “{new_name}”"
+        if current.slug != old_slug:
+            _leave_redirect(current, old_slug, old_name)
+            # A redirect from the slug it now has again (renamed back) would never be used.
+            SlugRedirect.objects.filter(old_slug=current.slug, **{kind_of(current): current}).delete()
+            note += f"; {old_slug} now redirects to {current.slug}"
+        record(by, f"rename-{kind_of(current)}", current, note)
+    tag.name, tag.slug = current.name, current.slug
+    return tag
+
+
+def edit(tag, *, name, description, by):
+    """Save what the newsroom's edit form changes: the name (a rename) and the description."""
+    description = (description or "").strip()
+    with transaction.atomic():
+        tag = rename(tag, name, by=by)
+        if description != tag.description:
+            tag.description = description
+            tag.save(update_fields=["description"])
+            record(by, f"describe-{kind_of(tag)}", tag, description)
+    return tag
+
+
+def redirect_for(model, slug):
+    """The tag an old slug of `model` leads to, or None."""
+    field = model._meta.model_name
+    moved = SlugRedirect.objects.select_related(field).filter(old_slug=slug, **{f"{field}__isnull": False}).first()
+    return moved.tag if moved else None
+
+
+def _links(model):
+    """The through model of Story.<people|topics>, and the column naming the tag."""
+    return model._meta.get_field("stories").through, f"{model._meta.model_name}_id"
+
+
+def story_count(tag):
+    through, column = _links(type(tag))
+    return through.objects.filter(**{column: tag.pk}).count()
+
+
+@dataclass(frozen=True)
+class Merged:
+    keep: object
+    duplicate_name: str
+    moved: int  # stories that now link the kept tag instead of the duplicate
+    shared: int  # stories that linked both; their link to the duplicate is simply gone
+
+
+def merge_preview(keep, duplicate):
+    """(moved, shared): how many of the duplicate's stories would link `keep` instead,
+    and how many link both already."""
+    through, column = _links(type(keep))
+    theirs = through.objects.filter(**{column: duplicate.pk})
+    shared = theirs.filter(story_id__in=through.objects.filter(**{column: keep.pk}).values("story_id")).count()
+    return theirs.count() - shared, shared
+
+
+def check_merge(keep, duplicate):
+    """Why these two can't be merged, or None."""
+    if type(keep) is not type(duplicate):
+        return "A person can only be merged with a person, and a topic with a topic."
+    if keep.pk == duplicate.pk:
+        return f"“{keep.name}” can't be merged with itself: choose another {kind_of(keep)}."
+    return None
+
+
+def merge(keep, duplicate, *, by):
+    """Fold `duplicate` into `keep`: its stories link `keep` instead (never twice), its
+    URLs, old and current, lead to `keep`, and it is deleted. Returns a `Merged`."""
+    if (reason := check_merge(keep, duplicate)) is not None:
+        raise TagError(reason)
+    model = type(keep)
+    through, column = _links(model)
+    field = kind_of(keep)
+    with transaction.atomic():
+        # Lock both rows in pk order: two merges of the same pair must not deadlock.
+        locked = model.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk]).order_by("pk")
+        rows = {row.pk: row for row in locked}
+        if keep.pk not in rows or duplicate.pk not in rows:
+            raise TagError("One of the two is gone already: someone else merged or deleted it.")
+        keep, duplicate = rows[keep.pk], rows[duplicate.pk]
+
+        already = through.objects.filter(**{column: keep.pk}).values("story_id")
+        shared, _ = through.objects.filter(**{column: duplicate.pk}, story_id__in=already).delete()
+        moved = through.objects.filter(**{column: duplicate.pk}).update(**{column: keep.pk})
+
+        # The duplicate's old slugs and its own slug now lead to the kept tag.
+        SlugRedirect.objects.filter(**{field: duplicate}).update(**{field: keep})
+        old_slug = duplicate.slug
+        if not keep.description and duplicate.description:
+            keep.description = duplicate.description
+            keep.save(update_fields=["description"])
+        duplicate_name, duplicate_pk = duplicate.name, duplicate.pk
+        duplicate.delete()
+        _leave_redirect(keep, old_slug, duplicate_name)
+        record(by, f"merge-{field}", keep,
+               f"merged “{duplicate_name}” (#{duplicate_pk}) into it: {moved} stories moved, "
+               f"{shared} linked both; {old_slug} now redirects to {keep.slug}")
+    return Merged(keep=keep, duplicate_name=duplicate_name, moved=moved, shared=shared)
+
+
+def delete(tag, *, by):
+    """Delete a person or topic no story links; its old URLs stop working."""
+    with transaction.atomic():
+        if count := story_count(tag):
+            raise TagError(
+                f"“{tag.name}” is linked to {count} stor{'y' if count == 1 else 'ies'}: "
+                f"merge it into another {kind_of(tag)} instead, so that they keep a link."
+            )
+        record(by, f"delete-{kind_of(tag)}", tag)
+        tag.delete()
+
+
+# Mentions -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # "person" or "topic"
+    id: int
+    name: str
+
+    def as_dict(self):
+        return asdict(self)
+
+
+# A word (letters, digits, underscore in any script) or one other visible character, so
+# that names like "C++" and "AT&T" are sequences of tokens like any other.
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "‐": "-", "‑": "-"})
+
+
+def _tokens(text):
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return tuple(_TOKEN.findall(text))
+
+
+class MentionIndex:
+    """Names as token sequences, with every prefix, so that a text is scanned once,
+    left to right, trying only names that begin the way the text goes on."""
+
+    def __init__(self, tags):
+        self.names = {}  # token tuple -> [Mention, ...]
+        self.prefixes = set()
+        for mention in tags:
+            key = _tokens(mention.name)
+            if not key:
+                continue
+            self.names.setdefault(key, []).append(mention)
+            self.prefixes.update(key[:n] for n in range(1, len(key)))
+
+    def find(self, text, limit):
+        """Mentions in order of first appearance; where names overlap, the longest wins
+        ("New York Times" rather than "New York")."""
+        words = _tokens(text)
+        found = {}
+        i = 0
+        while i < len(words) and len(found) < limit:
+            end, n = None, i + 1
+            while n <= len(words):
+                key = words[i:n]
+                if key in self.names:
+                    end = n
+                if key not in self.prefixes:
+                    break
+                n += 1
+            if end is None:
+                i += 1
+                continue
+            for mention in self.names[words[i:end]]:
+                found.setdefault((mention.kind, mention.id), mention)
+            i = end
+        return list(found.values())[:limit]
+
+
+def _index():
+    # One query per kind, names only: thousands of rows cost milliseconds.
+    return MentionIndex(
+        Mention(kind, pk, name)
+        for kind, model in KINDS.items()
+        for pk, name in model.objects.order_by().values_list("pk", "name").iterator(chunk_size=5000)
+    )
+
+
+def mentioned_in(text, *, limit=20):
+    """The known people and topics whose names `text` mentions as whole words, in any
+    case, in order of first mention: a list of `Mention`s."""
+    if not text or not text.strip() or limit <= 0:
+        return []
+    return _index().find(text, limit)
