@@ -55,9 +55,13 @@ class SignupForm(forms.Form):
 
 
 class LoginForm(forms.Form):
-    """Email and password; what Django's LoginView expects of a form (request, get_user)."""
+    """Email (or a newsroom username) and password; what Django's LoginView expects of a form."""
 
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.CharField(
+        label="Email address", max_length=254,
+        help_text="Newsroom staff may use their username.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"}),
+    )
     password = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -69,10 +73,14 @@ class LoginForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("email") and data.get("password"):
-            self.user = authenticate(self.request, email=data["email"], password=data["password"])
+            login = data["email"].strip()
+            # Readers sign in by email; the newsroom's accounts (such as the one `newsdesk
+            # serve` prints) may have only a username.
+            credentials = {"email": login} if "@" in login else {"username": login}
+            self.user = authenticate(self.request, password=data["password"], **credentials)
             if self.user is None:
                 raise forms.ValidationError(
-                    "That email address and password do not match an account. Check them and try again.",
+                    "That email address (or username) and password do not match an account. Check them and try again.",
                     code="invalid_login",
                 )
         return data

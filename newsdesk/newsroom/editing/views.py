@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from newsdesk.people.services import mentioned_in
 from newsdesk.stories import services
 from newsdesk.stories.models import Note, Story
 from newsdesk.stories.views import story_page
@@ -104,8 +105,19 @@ def _editor(request, story, form, *, status=200, **context):
         "withdraw_form": WithdrawForm(),
         "note_form": NoteForm(),
         "notes": story.notes.select_related("author"),
+        "suggestions": _suggestions(story),
         **context,
     }, status=status)
+
+
+def _suggestions(story):
+    """Known people and topics the story's text mentions but it is not tagged with yet."""
+    if story is None or not story.pk:
+        return []
+    text = " ".join([story.headline, story.standfirst, story.text])
+    tagged = {("person", n.lower()) for n in story.people.values_list("name", flat=True)}
+    tagged |= {("topic", n.lower()) for n in story.topics.values_list("name", flat=True)}
+    return [m for m in mentioned_in(text) if (m.kind, m.name.lower()) not in tagged]
 
 
 def _conflict(request, story_pk, form, conflict):

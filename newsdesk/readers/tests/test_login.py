@@ -26,7 +26,7 @@ def test_a_wrong_password_is_refused_and_the_email_kept(client):
     page = login(client, password="not-the-password")
 
     assert page.status_code == 200
-    assert b"That email address and password do not match an account" in page.content
+    assert b"That email address (or username) and password do not match an account" in page.content
     assert b'value="ada@example.org"' in page.content and b"not-the-password" not in page.content
     assert b"Sign out" not in page.content
 
@@ -34,7 +34,7 @@ def test_a_wrong_password_is_refused_and_the_email_kept(client):
 def test_an_unknown_email_gets_the_same_answer(client):
     page = login(client, email="nobody@example.org")
 
-    assert b"That email address and password do not match an account" in page.content
+    assert b"That email address (or username) and password do not match an account" in page.content
 
 
 def test_a_deactivated_reader_cannot_sign_in(client):
@@ -97,3 +97,15 @@ def test_the_login_form_is_labelled(client):
     assert '<label for="id_email">Email address</label>' in html
     assert '<label for="id_password">Password</label>' in html
     assert html.count("<h1") == 1
+
+
+def test_the_newsroom_account_signs_in_with_its_printed_username(client, settings, tmp_path):
+    from newsdesk.newsroom.accounts import ensure_newsroom_login
+
+    settings.VAR_DIR = tmp_path
+    username, password = ensure_newsroom_login()
+
+    response = client.post("/account/login/?next=/newsroom/", {"email": username, "password": password})
+
+    assert response.status_code == 302 and response["Location"] == "/newsroom/"
+    assert client.get("/newsroom/").status_code == 200

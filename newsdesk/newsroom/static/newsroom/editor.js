@@ -76,3 +76,18 @@
     }
   });
 })();
+
+// Suggested people and topics: a click adds the name to its comma-separated field.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-add-tag]");
+  if (!button) return;
+  var field = document.querySelector("[name=" + button.dataset.addTag + "]");
+  if (!field) return;
+  var names = field.value.split(",").map(function (n) { return n.trim(); }).filter(Boolean);
+  if (names.map(function (n) { return n.toLowerCase(); }).indexOf(button.dataset.name.toLowerCase()) < 0) {
+    names.push(button.dataset.name);
+    field.value = names.join(", ");
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  button.closest("li").remove();
+});

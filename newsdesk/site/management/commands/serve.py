@@ -22,7 +22,7 @@ class Command(BaseCommand):
         username, password = ensure_newsroom_login()
         connection.close()  # the workers open their own
         shown_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(f"Newsdesk is serving http://{shown_host}:{port}/  (newsroom: http://{shown_host}:{port}/admin/)")
+        self.stdout.write(f"Newsdesk is serving http://{shown_host}:{port}/  (newsroom: http://{shown_host}:{port}/newsroom/)")
         self.stdout.write("Newsroom login:")
         self.stdout.write(f"username: {username}")
         self.stdout.write(f"password: {password}")
