@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.stories.models import Story
+from newsdesk.testing import CHROME_FLAGS, CHROMIUM, need_chromium
 
 
 def today_at(hour, minute=0):
@@ -44,3 +45,22 @@ def article(db):
 def fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module's browser tests (skipped outside CI without it, failed under CI=true)."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # Playwright's sync API keeps an event loop running on this thread, which Django takes
+        # for an async context and so refuses ORM calls; the tests' ORM calls (and the database
+        # flush after each test) are plain synchronous code all the same. Module scope keeps
+        # that allowance to the modules that drive a browser.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -13,41 +13,22 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from newsdesk.comments import services
 from newsdesk.comments.models import Comment, Report
 from newsdesk.conftest import make_article
-from newsdesk.site.tests.test_browser_quality import CHROME_FLAGS, CHROMIUM, DESKTOP, PHONE, SCREENSHOTS, SEED, need_chromium
 from newsdesk.stories.models import Story
+from newsdesk.testing import DESKTOP, PHONE, SCREENSHOTS, SEED, signed_in_context
 
 from .conftest import make_reader
 
 pytestmark = pytest.mark.browser
 
 WAIT = 5000  # ms: how long an open page may take to show a new comment (it polls every second here)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        # Playwright's sync API keeps an event loop on this thread, which Django takes for
-        # an async context; the tests' ORM calls (and the database flush after each test)
-        # are plain synchronous code all the same.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(autouse=True)
@@ -73,18 +54,6 @@ def article(transactional_db, live_server):
 
 def url(live_server, story, suffix=""):
     return live_server.url + story.get_absolute_url() + suffix
-
-
-def signed_in(browser, live_server, user, **options):
-    """A browser context with `user` signed in, through a session made by Django's test client."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**options)
-    context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])
-    return context
 
 
 def comment_item(page, comment):
@@ -166,8 +135,8 @@ def test_reader_signs_up_verifies_posts_replies_and_another_reports(browser, liv
     context.close()
 
     # Another reader, on a phone, reports the comment.
-    other = signed_in(browser, live_server, make_reader("Olle Berg", "olle@example.org"),
-                      viewport=PHONE, is_mobile=True, has_touch=True)
+    other = signed_in_context(browser, live_server, make_reader("Olle Berg", "olle@example.org"),
+                              viewport=PHONE, is_mobile=True, has_touch=True)
     page = other.new_page()
     page.goto(url(live_server, article))
     item = comment_item(page, comment)
@@ -216,7 +185,7 @@ def test_guest_comment_without_javascript_waits_for_a_moderator(browser, live_se
     expect(other_page.get_by_text("Leave the first comment")).to_be_visible()
 
     # A moderator approves it in the queue.
-    mod = signed_in(browser, live_server, moderator, java_script_enabled=False)
+    mod = signed_in_context(browser, live_server, moderator, java_script_enabled=False)
     mod_page = mod.new_page()
     mod_page.goto(live_server.url + "/moderation/")
     row = mod_page.locator(f"#comment-{comment.pk}")
@@ -300,7 +269,7 @@ def test_a_comment_approved_while_the_page_is_open_appears(browser, live_server,
 def test_a_refused_comment_shows_why_and_keeps_the_text(browser, live_server, article, settings, javascript):
     from playwright.sync_api import expect
 
-    context = signed_in(browser, live_server, make_reader(), java_script_enabled=javascript)
+    context = signed_in_context(browser, live_server, make_reader(), java_script_enabled=javascript)
     page = context.new_page()
     page.goto(url(live_server, article))
     if javascript:

@@ -1,32 +1,22 @@
 """The queue driven from the keyboard, in Debian's headless Chromium against the live server."""
 
-import os
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from newsdesk.comments.models import Comment
 from newsdesk.conftest import make_article
+from newsdesk.testing import signed_in_context
 
 from .conftest import make_comment
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
-
-def test_moderator_approves_and_marks_spam_with_the_keyboard(transactional_db, live_server):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"no Chromium at {CHROMIUM} (Debian package: chromium)")
-    from playwright.sync_api import expect, sync_playwright
+def test_moderator_approves_and_marks_spam_with_the_keyboard(browser, transactional_db, live_server):
+    from playwright.sync_api import expect
 
     story = make_article()
     now = timezone.now()
@@ -34,47 +24,42 @@ def test_moderator_approves_and_marks_spam_with_the_keyboard(transactional_db, l
         make_comment(story, f"Comment from {name}.", author_name=name, created_at=now - timedelta(minutes=n))
         for n, name in enumerate(["Ada", "Ben", "Cy"])
     )
-    browser_client = Client()
-    browser_client.force_login(get_user_model().objects.create_superuser("maja", "maja@newsroom.example", "pw"))
-    session = browser_client.cookies[settings.SESSION_COOKIE_NAME].value
+    moderator = get_user_model().objects.create_superuser("maja", "maja@newsroom.example", "pw")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-            page = context.new_page()
-            page.goto(live_server.url + "/moderation/")
-            current = page.locator('[data-queue-row][aria-current="true"]')
+    context = signed_in_context(browser, live_server, moderator)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/moderation/")
+        current = page.locator('[data-queue-row][aria-current="true"]')
 
-            page.keyboard.press("j")
-            expect(current).to_have_id(f"comment-{first.pk}")
-            expect(current).to_be_focused()
-            with page.expect_navigation():
-                page.keyboard.press("a")
-            expect(page.locator(".messages")).to_contain_text("Approved comment by Ada.")
+        page.keyboard.press("j")
+        expect(current).to_have_id(f"comment-{first.pk}")
+        expect(current).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("a")
+        expect(page.locator(".messages")).to_contain_text("Approved comment by Ada.")
 
-            page.keyboard.press("j")
-            expect(current).to_have_id(f"comment-{second.pk}")
-            page.keyboard.press("ArrowDown")
-            expect(current).to_have_id(f"comment-{third.pk}")
-            with page.expect_navigation():
-                page.keyboard.press("s")
-            expect(page.locator(".messages")).to_contain_text("Marked comment by Cy as spam.")
+        page.keyboard.press("j")
+        expect(current).to_have_id(f"comment-{second.pk}")
+        page.keyboard.press("ArrowDown")
+        expect(current).to_have_id(f"comment-{third.pk}")
+        with page.expect_navigation():
+            page.keyboard.press("s")
+        expect(page.locator(".messages")).to_contain_text("Marked comment by Cy as spam.")
 
-            # r goes to the reason; letters typed there are text, not shortcuts; Enter rejects.
-            page.keyboard.press("j")
-            page.keyboard.press("r")
-            expect(page.locator(f"#reason-{second.pk}")).to_be_focused()
-            page.keyboard.type("Stay on topic, please.")
-            with page.expect_navigation():
-                page.keyboard.press("Enter")
-            expect(page.locator(".messages")).to_contain_text("Rejected comment by Ben.")
+        # r goes to the reason; letters typed there are text, not shortcuts; Enter rejects.
+        page.keyboard.press("j")
+        page.keyboard.press("r")
+        expect(page.locator(f"#reason-{second.pk}")).to_be_focused()
+        page.keyboard.type("Stay on topic, please.")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.locator(".messages")).to_contain_text("Rejected comment by Ben.")
 
-            page.keyboard.press("?")
-            expect(page.locator("#shortcut-help")).to_be_visible()
-        finally:
-            browser.close()
+        page.keyboard.press("?")
+        expect(page.locator("#shortcut-help")).to_be_visible()
+    finally:
+        context.close()
 
     statuses = dict(Comment.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "approved", second.pk: "rejected", third.pk: "spam"}

@@ -83,10 +83,10 @@ def brief(request):
 
 def _published_message(story, tag, is_new):
     if tag is None:
-        return format_html('Published the brief <a href="{}">{}</a>.', story.get_absolute_url(), story.headline)
+        return format_html('Published the brief <a href="{}">{}</a>', story.get_absolute_url(), story.headline)
     kind = "person" if isinstance(tag, Person) else "topic"
     return format_html(
-        'Published the brief <a href="{}">{}</a>, labelled with the {}{} “{}”.',
+        'Published the brief <a href="{}">{}</a> labelled with the {}{} “{}”',
         story.get_absolute_url(), story.headline, "new " if is_new else "", kind, tag.name,
     )
 

@@ -1,15 +1,11 @@
 """Browser checks of the account pages, as the site's own (newsdesk/site/tests/test_browser_quality.py):
 valid HTML (W3C Nu validator: 0 errors) and no axe-core violations, with and without errors shown."""
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from newsdesk.conftest import make_article
 from newsdesk.readers import services
-from newsdesk.site.tests.test_browser_quality import AXE_JS, CHROME_FLAGS, CHROMIUM, VNU_JAR, need, need_chromium, need_node_tool
+from newsdesk.testing import axe_violations_in, nu_errors
 
 from .conftest import PASSWORD, make_reader
 
@@ -52,34 +48,11 @@ def page_html(client, method, path, data, signed_in):
     return getattr(client, method)(path, data, follow=True).content.decode()
 
 
-def test_every_account_page_is_valid_html(account_pages, tmp_path):
-    need(shutil.which("java"), "no `java` on PATH (Debian package: default-jre-headless)")
-    need_node_tool(VNU_JAR, "vnu-jar")
-    for name, html in account_pages.items():
-        (tmp_path / f"{name}.html").write_text(html)
-    run = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *sorted(map(str, tmp_path.glob("*.html")))],
-        capture_output=True, text=True, timeout=180,
-    )
-    errors = [m for m in json.loads(run.stdout)["messages"] if m["type"] != "info"]
-    assert not errors, "\n".join(f"{m.get('url', '?').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}" for m in errors)
+def test_every_account_page_is_valid_html(account_pages):
+    errors = nu_errors(account_pages)
+    assert not errors, "\n".join(errors)
 
 
-def test_every_account_page_has_no_axe_violations(account_pages):
-    need_chromium()
-    need_node_tool(AXE_JS, "axe-core")
-    from playwright.sync_api import sync_playwright
-
-    failures = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
-        try:
-            page = browser.new_page()
-            for name, html in account_pages.items():
-                page.set_content(html)
-                page.add_script_tag(path=str(AXE_JS))
-                result = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-                failures |= {f"{name}: {v['id']}": v["help"] for v in result["violations"]}
-        finally:
-            browser.close()
-    assert not failures, "\n".join(f"{where}: {help}" for where, help in failures.items())
+def test_every_account_page_has_no_axe_violations(account_pages, browser):
+    failures = axe_violations_in(browser, account_pages)
+    assert not failures, "\n".join(failures)

@@ -12,10 +12,8 @@ with CI=true it fails them.
 import io
 import json
 import os
-import shutil
 import subprocess
 from datetime import timedelta
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
@@ -28,43 +26,15 @@ from django.utils import timezone
 from newsdesk.conftest import make_article, make_brief
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Section
+from newsdesk.testing import (
+    CHROME_FLAGS, CHROMIUM, DESKTOP, LIGHTHOUSE, PHONE, SCREENSHOTS, SEED,
+    axe_violations, need_chromium, need_node_tool, need_program, nu_errors,
+)
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[3]
-SEED = REPO.parent / "shared" / "seed" / "000_4fb814c294a25f07.txt"
-NODE_MODULES = REPO / "node_modules"
-VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
-LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
-CHROMIUM = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = REPO / "var" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 LIGHTHOUSE_CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LIGHTHOUSE_MIN_SCORE = 0.95
-
-
-def need(ok, what):
-    """Go on only when a tool is there: skip without it, but fail under CI."""
-    if ok:
-        return
-    message = f"{what} (the browser checks need it: `make test` installs it)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
-
-
-def need_chromium():
-    need(os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM} (Debian package: chromium)")
-
-
-def need_node_tool(path, package):
-    need(path.is_file(), f"{path.relative_to(REPO)} is missing (npm package {package}: run `npm ci`)")
 
 
 @pytest.fixture
@@ -128,78 +98,39 @@ def server_error_page():
     return loader.get_template("500.html").render({"site_name": settings.SITE_NAME})
 
 
-def test_every_reader_page_is_valid_html(reader_pages, tmp_path):
-    need(shutil.which("java"), "no `java` on PATH (Debian package: default-jre-headless)")
-    need_node_tool(VNU_JAR, "vnu-jar")
+def test_every_reader_page_is_valid_html(reader_pages):
+    pages = {}
     for name, url in reader_pages.items():
         status, html = fetch(url)
         assert status == (404 if name == "not-found" else 200), f"{name}: {url} answered {status}"
-        (tmp_path / f"{name}.html").write_text(html)
+        pages[name] = html
     # The server error page is rendered without the database, as the handler does.
-    (tmp_path / "server-error.html").write_text(server_error_page())
-
-    # One JVM for every page: starting the validator is the slow part.
-    pages = sorted(map(str, tmp_path.glob("*.html")))
-    run = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", "--stdout", *pages],
-        capture_output=True, text=True, timeout=180,
-    )
-    assert run.returncode == 0, f"the Nu validator did not run: {run.stderr}"
-    messages = json.loads(run.stdout)["messages"]
+    pages["server-error"] = server_error_page()
     assert len(pages) == len(reader_pages) + 1
 
-    def where(message):
-        page = message.get("url", "?").rsplit("/", 1)[-1].removesuffix(".html")
-        return f"{page}:{message.get('lastLine', '?')}: {message.get('message')}  [{message.get('extract', '').strip()}]"
-
-    errors = [m for m in messages if m["type"] != "info"]  # "error" and "non-document-error"
-    warnings = [m for m in messages if m["type"] == "info" and m.get("subType") == "warning"]
-    for message in warnings:
-        print("warning:", where(message))
-    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(map(where, errors))
+    errors = nu_errors(pages)
+    assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
 
 
-def _axe_report(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node['failureSummary']}".replace("\n", " "))
-    return "\n".join(lines)
-
-
-def test_every_reader_page_has_no_axe_violations(reader_pages):
-    need_chromium()
-    need_node_tool(AXE_JS, "axe-core")
-    from playwright.sync_api import sync_playwright
-
+def test_every_reader_page_has_no_axe_violations(reader_pages, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     error_html = server_error_page()
     failures = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
+    for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
         try:
-            for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-                context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
-                page = context.new_page()
-                for name, url in reader_pages.items():
-                    page.goto(url, wait_until="load")
-                    page.add_script_tag(path=str(AXE_JS))
-                    # axe's default rules (WCAG 2.x A and AA, and best practices), plus
-                    # WCAG 2.2's minimum tap target size.
-                    result = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-                    if result["violations"]:
-                        failures[f"{name} ({viewport_name}, {url})"] = _axe_report(result["violations"])
-                    if name == "article":
-                        page.screenshot(path=str(SCREENSHOTS / f"article-{viewport_name}.png"), full_page=True)
-                page.set_content(error_html)  # the server error page, which needs no server
-                page.add_script_tag(path=str(AXE_JS))
-                result = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
-                if result["violations"]:
-                    failures[f"server-error ({viewport_name})"] = _axe_report(result["violations"])
-                context.close()
+            page = context.new_page()
+            for name, url in reader_pages.items():
+                page.goto(url, wait_until="load")
+                if violations := axe_violations(page):
+                    failures[f"{name} ({viewport_name}, {url})"] = "\n".join(violations)
+                if name == "article":
+                    page.screenshot(path=str(SCREENSHOTS / f"article-{viewport_name}.png"), full_page=True)
+            page.set_content(error_html)  # the server error page, which needs no server
+            if violations := axe_violations(page):
+                failures[f"server-error ({viewport_name})"] = "\n".join(violations)
         finally:
-            browser.close()
+            context.close()
     assert not failures, "axe-core violations:\n" + "\n".join(f"{page}:\n{report}" for page, report in failures.items())
 
 
@@ -232,7 +163,7 @@ def short_of_full(report):
 
 def test_article_page_scores_well_in_lighthouse(reader_pages, tmp_path):
     need_chromium()
-    need(shutil.which("node"), "no `node` on PATH (Debian package: nodejs)")
+    need_program("node", "nodejs")
     need_node_tool(LIGHTHOUSE, "lighthouse")
     url = reader_pages["article"]
     report = run_lighthouse(url, tmp_path / "lighthouse-1.json")

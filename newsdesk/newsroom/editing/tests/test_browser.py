@@ -6,33 +6,16 @@ Outside CI a missing Chromium skips these tests with the reason; with CI=true it
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from newsdesk.newsroom.roles import sync_roles
-from newsdesk.site.tests.test_browser_quality import CHROME_FLAGS, CHROMIUM, DESKTOP, need_chromium
 from newsdesk.stories import services
 from newsdesk.stories.models import Story
+from newsdesk.testing import DESKTOP, signed_in_context
 
 from .conftest import make_member, write_story
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        # Playwright's sync API keeps an event loop on this thread; the ORM calls are synchronous all the same.
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -42,12 +25,7 @@ def reporter(transactional_db, live_server):
 
 
 def editing(browser, live_server, user, story):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport=DESKTOP)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-    page = context.new_page()
+    page = signed_in_context(browser, live_server, user, viewport=DESKTOP).new_page()
     page.goto(live_server.url + reverse("newsroom:edit-story", args=[story.pk]))
     return page
 

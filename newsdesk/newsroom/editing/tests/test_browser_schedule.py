@@ -3,30 +3,24 @@
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from newsdesk.newsroom.roles import sync_roles
 from newsdesk.stories import services
 from newsdesk.stories.models import Story
+from newsdesk.testing import signed_in_context
 
 from .conftest import make_member
-from .test_browser import browser  # noqa: F401  (the module's Chromium)
 
 pytestmark = pytest.mark.browser
 
 
-def test_write_preview_schedule_then_the_story_goes_live(browser, live_server, transactional_db):  # noqa: F811
+def test_write_preview_schedule_then_the_story_goes_live(browser, live_server, transactional_db):
     from playwright.sync_api import expect
 
     sync_roles()
     editor = make_member("edna", "Editor")
-    client = Client()
-    client.force_login(editor)
-    context = browser.new_context()
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    context = signed_in_context(browser, live_server, editor)
     page = context.new_page()
 
     # Write.
