@@ -5,47 +5,31 @@ from django.views.generic import DayArchiveView, MonthArchiveView, YearArchiveVi
 from .models import Section, Story
 
 
-def _live_story(slug, kind):
-    story = Story.objects.for_page().filter(slug=slug, kind=kind).first()
-    if story is None:
-        # Only a story the newsroom withdrew with a reason says so; a wire item that was
-        # withheld or canceled before anyone saw it is simply not there.
-        withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).exclude(
-            withdrawn_reason="").first()
-        if withdrawn is not None:
-            raise Withdrawn(withdrawn)
-        raise Http404("No such story")
-    return story
-
-
-class Withdrawn(Exception):
-    def __init__(self, story):
-        self.story = story
-
-
-def _withdrawn_page(request, story):
-    """Where a withdrawn story was: the reason, not a bare 404 (410 Gone tells crawlers)."""
-    return render(request, "stories/withdrawn.html", {"story": story}, status=410)
-
-
 def story_page(request, story, *, status=200, **context):
     """An article's or a brief's page; other apps pass extra context (a comment form with errors)."""
     template = "stories/brief.html" if story.is_brief else "stories/article.html"
     return render(request, template, {"story": story, **context}, status=status)
 
 
+def _show(request, slug, kind):
+    story = Story.objects.for_page().filter(slug=slug, kind=kind).first()
+    if story is not None:
+        return story_page(request, story)
+    # Where a story the newsroom withdrew was, readers learn why (410 Gone tells crawlers);
+    # a wire item withheld or canceled before anyone saw it is simply not there.
+    withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).exclude(
+        withdrawn_reason="").first()
+    if withdrawn is not None:
+        return render(request, "stories/withdrawn.html", {"story": withdrawn}, status=410)
+    raise Http404("No such story")
+
+
 def article(request, slug):
-    try:
-        return story_page(request, _live_story(slug, Story.Kind.ARTICLE))
-    except Withdrawn as gone:
-        return _withdrawn_page(request, gone.story)
+    return _show(request, slug, Story.Kind.ARTICLE)
 
 
 def brief(request, slug):
-    try:
-        return story_page(request, _live_story(slug, Story.Kind.BRIEF))
-    except Withdrawn as gone:
-        return _withdrawn_page(request, gone.story)
+    return _show(request, slug, Story.Kind.BRIEF)
 
 
 class SectionView(ListView):
