@@ -36,6 +36,27 @@ def make_brief(text="The council approved the new budget.", **fields):
     return make_story(kind=Story.Kind.BRIEF, body=f"<p>{text}</p>", **fields)
 
 
+PASSWORD = "a long passphrase 42"
+
+
+def make_member(username, role=None):
+    """An account in one of the newsroom's roles (the groups come with the migrations)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, f"{username}@newsroom.example", PASSWORD)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def write_story(by, headline="Ferry returns after repairs", body="<p>The ferry is back on its route.</p>", **fields):
+    """A draft saved through the newsroom, so that it has its first revision."""
+    from newsdesk.stories import services
+
+    return services.save(Story(headline=headline, body=body, **fields), by=by, action="create")
+
+
 @pytest.fixture
 def article(db):
     return make_article()

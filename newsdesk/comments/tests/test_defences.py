@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from newsdesk.comments import services

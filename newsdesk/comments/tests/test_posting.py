@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.comments import services
-from newsdesk.comments.models import Comment, WordRule
+from newsdesk.comments.models import Comment
 from newsdesk.conftest import make_article, make_brief
 from newsdesk.stories.models import Story
 

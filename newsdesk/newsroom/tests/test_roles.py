@@ -79,12 +79,6 @@ POST_DATA = {
 }
 
 
-@pytest.fixture(autouse=True)
-def use_newsroom_urls(settings):
-    # The site's URLs, with stand-ins for newsroom pages not written yet (see that module).
-    settings.ROOT_URLCONF = "newsdesk.newsroom.desk.tests.urls"
-
-
 def url_for(name, target):
     """The URL of `name` in the site's own URLconf, or None while it does not exist."""
     if isinstance(target, Story):

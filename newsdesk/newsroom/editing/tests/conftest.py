@@ -3,27 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from newsdesk.stories import services
 from newsdesk.stories.models import Story
 
-PASSWORD = "a long passphrase 42"
-
-
-def make_member(username, role=None):
-    """An account in one of the newsroom's roles (the groups come with the migrations)."""
-    user = get_user_model().objects.create_user(username, f"{username}@newsroom.example", PASSWORD)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def write_story(by, headline="Ferry returns after repairs", body="<p>The ferry is back on its route.</p>", **fields):
-    """A draft saved through the newsroom, so that it has its first revision."""
-    return services.save(Story(headline=headline, body=body, **fields), by=by, action="create")
+from newsdesk.conftest import PASSWORD, make_member, write_story  # noqa: F401  (used by the tests here)
 
 
 def publish_now(story, by):
