@@ -4,7 +4,9 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from .models import Comment, Report
+from newsdesk.readers.services import clean_display_name
+
+from .models import Report
 
 _SALT = "newsdesk.comments.form-started"
 
@@ -52,8 +54,6 @@ class CommentForm(forms.Form):
         return text
 
     def clean_name(self):
-        from newsdesk.readers.services import clean_display_name
-
         return clean_display_name(self.cleaned_data["name"])
 
     def clean(self):
@@ -81,6 +81,3 @@ class EditForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(label="Why should a moderator look at this comment?", choices=Report.Reason.choices,
                                widget=forms.RadioSelect)
-
-
-SORTS = dict(Comment.Sort.choices)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from newsdesk import ratelimit
+from newsdesk.readers.services import display_name, is_verified
 from newsdesk.stories.models import Story
 
 from . import text as comment_text
@@ -51,32 +52,32 @@ def _word_rules(text):
 
 
 def check_text(text):
-    """Clean text, or Refused: empty, too long, too many links, banned words."""
+    """(clean text, suspect words in it), or Refused: empty, too long, too many links, banned words."""
     text = comment_text.clean_text(text)
     if not text:
         raise Refused("Your comment is empty.")
+    if "\ufffd" in text:
+        # What arrives as U+FFFD was not valid UTF-8: a broken client, not a reader's words.
+        raise Refused("Part of your comment could not be read (it was not valid UTF-8 text). Please type it again.")
     if len(text) > settings.COMMENTS_MAX_LENGTH:
         raise Refused(f"Your comment is {len(text):,} characters long; the limit is {settings.COMMENTS_MAX_LENGTH:,}.")
     links = len(comment_text.links_in(text))
     if links > settings.COMMENTS_MAX_LINKS:
         raise Refused(f"Your comment has {links} links; at most {settings.COMMENTS_MAX_LINKS} are allowed.")
-    refused, _ = _word_rules(text)
+    refused, suspect = _word_rules(text)
     if refused:
         raise Refused("Your comment uses words this site does not publish: " + ", ".join(refused) + ".")
-    return text
+    return text, suspect
 
 
-def _hold_reason(story, text, user):
+def _hold_reason(story, text, user, suspect):
     """Why a new comment should wait for a moderator, or "" to publish it at once."""
     if policy(story) == Story.Comments.PREMODERATED:
         return "this story's comments are pre-moderated"
     if user is None:
         return "comments from guests are checked before they appear"
-    from newsdesk.readers.services import is_verified
-
     if not is_verified(user):
         return "the email address is not verified yet"
-    _, suspect = _word_rules(text)
     if suspect:
         return "suspect words: " + ", ".join(suspect)
     new_account = user.date_joined > timezone.now() - timedelta(hours=settings.COMMENTS_NEW_ACCOUNT_HOURS)
@@ -102,15 +103,13 @@ def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
         raise Refused("The comment you are replying to is no longer there.")
     if active_ban(user=user, email=email, ip=ip):
         raise Refused("You cannot comment on this site at the moment.", status=403)
-    text = check_text(text)
+    text, suspect = check_text(text)
     if ip:
         _limit("comment-ip", ip, settings.COMMENTS_RATE_IP)
     if user is not None:
         _limit("comment-user", user.pk, settings.COMMENTS_RATE_ACCOUNT)
 
-    from newsdesk.readers.services import display_name
-
-    held = _hold_reason(story, text, user)
+    held = _hold_reason(story, text, user, suspect)
     digest = Comment.digest_of(text)
     with transaction.atomic():
         # One post to a story at a time: two copies of a comment sent at once (a double
@@ -148,11 +147,11 @@ def _count(story, delta):
 def edit(comment, user, text):
     if not comment.can_edit(user):
         raise Refused(f"A comment can be edited for {settings.COMMENTS_EDIT_MINUTES} minutes after posting.", status=403)
-    text = check_text(text)
+    text, suspect = check_text(text)
     comment.text, comment.html, comment.edited_at = text, comment_text.render(text), timezone.now()
     comment.digest = Comment.digest_of(text)
     fields = ["text", "html", "edited_at", "digest"]
-    held = _hold_reason(comment.story, text, comment.author)
+    held = _hold_reason(comment.story, text, comment.author, suspect)
     if held and comment.status == Comment.Status.APPROVED:
         # An edit that would have been held goes back to the moderators.
         comment.status, comment.held_because = Comment.Status.PENDING, held

@@ -19,6 +19,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from newsdesk.people.models import Person, Topic
+from newsdesk.people.services import looks_like_a_name
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
@@ -50,11 +51,6 @@ def looks_like_label(line):
     return 0 < len(words) <= 5 and len(line) <= 60 and not line.endswith(tuple(_SENTENCE_END))
 
 
-def _looks_like_a_name(name):
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)
-
-
 def label_kinds(labels, cache=None):
     """Person or Topic for each label: one already known wins (a person first); else a
     capitalised name of 2-4 words is a person. The labels the run's `cache` does not
@@ -71,13 +67,8 @@ def label_kinds(labels, cache=None):
         elif cache.has(Topic, name):
             kinds[name] = Topic
         else:
-            kinds[name] = Person if _looks_like_a_name(name) else Topic
+            kinds[name] = Person if looks_like_a_name(name) else Topic
     return kinds
-
-
-def label_kind(name, cache=None):
-    """Person or Topic for one label (see label_kinds)."""
-    return label_kinds([name], cache)[name]
 
 
 def _digest(text):

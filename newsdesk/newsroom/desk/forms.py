@@ -4,23 +4,7 @@ from django.db.models import Q
 
 from newsdesk.audit.models import Entry
 from newsdesk.people.models import Person, Topic
-
-# Lower-case words that may stand inside a name: "Ursula von der Leyen".
-NAME_PARTICLES = {"al", "bin", "da", "de", "del", "della", "der", "di", "du", "ibn", "la", "le", "van", "von", "y"}
-
-
-def looks_like_a_name(text):
-    """Two to four words, capitalised (particles such as "von" aside): a person, not a topic."""
-    words = text.split()
-    if not 2 <= len(words) <= 4:
-        return False
-    if any(not any(c.isalpha() for c in word) for word in words):
-        return False
-    capitalised = [word[:1].isupper() for word in words]
-    inner = words[1:-1]
-    return capitalised[0] and capitalised[-1] and all(
-        word[:1].isupper() or word.lower() in NAME_PARTICLES for word in inner
-    )
+from newsdesk.people.services import looks_like_a_name
 
 
 class BriefForm(forms.Form):

@@ -6,7 +6,7 @@ from newsdesk.conftest import make_article
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
 
-from ..forms import looks_like_a_name
+from newsdesk.people.services import looks_like_a_name
 
 pytestmark = pytest.mark.django_db
 
