@@ -1,5 +1,6 @@
 """Which parser reads a file, and importing one file whole."""
 
+from django.db import DatabaseError
 from django.utils import timezone
 
 from . import ninjs, text
@@ -24,4 +25,8 @@ def import_file(path, *, date=None, dry_run=False, cache=None):
     except OSError as err:
         raise ImportFailed(path, None, err.strerror or str(err)) from None
     cache = TagCache() if cache is None else cache
-    return import_items(parse_file(path, raw, date=date, cache=cache), dry_run=dry_run, cache=cache)
+    items = parse_file(path, raw, date=date, cache=cache)
+    try:
+        return import_items(items, dry_run=dry_run, cache=cache)
+    except DatabaseError as err:  # rolled back whole: say so, and let the other files go on
+        raise ImportFailed(path, None, f"the database refused it: {err}") from None

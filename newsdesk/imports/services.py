@@ -1,12 +1,16 @@
 """Saving imported stories: one shape for every source format, one place that writes.
 
 Parsers (text.py, ninjs.py) turn a file into `StoryData`; `import_items` saves
-them in one transaction, so a file imports whole or not at all. The new stories
-of a file are written together: one query finds the file's stories already
-saved and the slugs already taken, one insert writes the new stories and one
-per table their people and topic links; a changed story is updated on its own.
+them in one transaction, so a file imports whole or not at all. A file costs a
+fixed handful of queries whatever it holds: one finds its stories already saved
+and the slugs already taken, one insert writes its new stories and one per table
+their people and topic links. People, topics and sections are read once per
+import run (`TagCache`), so a known name costs nothing. A story that changes is
+updated on its own, through the ORM; new ones are written as plain rows, since
+building model instances and SQL through the ORM would cost more than storing them.
 """
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field, fields
@@ -15,13 +19,13 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
 from django.utils import timezone
 
-from newsdesk.people.models import Person, Topic
+from newsdesk.people.models import Person, SlugRedirect, Topic
 from newsdesk.slugs import SlugPicker, slug_candidates, slugify
 from newsdesk.stories import body
-from newsdesk.stories.models import Section, Story
+from newsdesk.stories.models import Section, Story, story_url
 
 # Names asked for in one query (a long OR of case-insensitive matches; SQLite caps its depth).
 LOOKUP_CHUNK = 200
@@ -44,7 +48,7 @@ class StoryData:
     guid: str
     kind: str
     headline: str
-    body_html: str = ""  # cleaned by `save_story`; never trusted as given
+    body_html: str = ""  # cleaned when saved; never trusted as given
     standfirst: str = ""
     byline: str = ""
     source: str = ""
@@ -59,7 +63,7 @@ class StoryData:
     created_at: datetime | None = None
     version: str = ""
     pictures: list = field(default_factory=list)
-    link_guid: str = ""  # a brief's full article, by its guid in the same import
+    link_guid: str = ""  # a brief's full article, by its guid (saved before, or in the same file)
 
     def fingerprint(self):
         # The fields as dataclasses.asdict gives them (same JSON, same hash), without its deep copies.
@@ -76,20 +80,30 @@ class StoryData:
 _FIELDS = tuple(f.name for f in fields(StoryData))
 
 
-@dataclass
 class Outcome:
-    """What happened to one item of a file: created, updated, unchanged or skipped."""
+    """What happened to one item of a file: created, updated, unchanged or skipped.
 
-    kind: str
-    action: str
-    story: Story | None = None
-    reason: str = ""
+    `story` is the saved Story, made when first asked for: a run that only reports
+    (the import command) needs its id, kind and slug, not a model instance."""
+
+    def __init__(self, kind, action, *, pk=None, slug="", story=None, make=None, reason=""):
+        self.kind, self.action, self.pk, self.slug, self.reason = kind, action, pk, slug, reason
+        self._story, self._make = story, make
+
+    @property
+    def story(self):
+        if self._story is None and self._make is not None:
+            self._story, self._make = self._make(), None
+        return self._story
+
+    def __repr__(self):
+        return f"<Outcome {self.action} {self.kind} {self.pk or self.reason}>"
 
     def as_json(self):
         data = {
             "kind": self.kind,
-            "id": self.story.pk if self.story else None,
-            "url": self.story.get_absolute_url() if self.story else None,
+            "id": self.pk,
+            "url": story_url(self.kind, self.slug) if self.pk else None,
             "action": self.action,
         }
         if self.reason:
@@ -107,198 +121,210 @@ class Skipped(Exception):
 
 def _clean_name(model, name):
     """A name as `model.named` stores it: single spaces, cut to the field's length."""
-    return " ".join(name.split())[: model._meta.get_field("name").max_length]
+    return " ".join((name or "").split())[: _NAME_LENGTH[model]]
+
+
+_NAME_LENGTH = {model: model._meta.get_field("name").max_length for model in (Person, Topic, Section)}
 
 
 class TagCache:
-    """People, topics and sections by name, kept across the files of one import run.
+    """People, topics and sections by name, for one import run: name (any case) -> id.
 
-    A name made inside a file's transaction is kept only once that file commits:
-    a rolled-back file must not leave the next one pointing at rows that are gone.
-    Names looked up and not found are remembered too (`absent`), but only to tell
-    a text page's labels apart (`has`); making a tag always asks the database again.
+    A model's names are read whole at its first use, in one query, with the names
+    people and topics had before a rename or merge (they lead to the tag they became,
+    as `named` does; a live name wins). A name not known then is asked of the database
+    again when a file needs it, since another process may have made it meanwhile, and
+    made if still missing. Names made inside a file's transaction are kept only once
+    that file commits: a rolled-back file must not leave the next one pointing at rows
+    that are gone.
     """
 
     def __init__(self):
-        self.known, self.pending, self.absent = {}, {}, set()
+        self.known, self.pending = {}, {}  # model -> {lower-case name: id}
 
-    def get(self, model, name):
-        key = (model, name.lower())
-        tag = self.known.get(key) or self.pending.get(key)
-        if tag is None:
-            tag = self.pending[key] = model.named(name)
-        return tag
+    def _names(self, model):
+        names = self.known.get(model)
+        if names is None:
+            names = self.known[model] = _read_names(model)
+            self.pending[model] = {}
+        return names
 
-    def tags(self, model, names):
-        tags = []
-        for name in names:
-            name = " ".join((name or "").split())
-            tag = self.get(model, name) if name else None
-            if tag is not None and tag not in tags:
-                tags.append(tag)
-        return tags
+    def id(self, model, name):
+        """The id of the `model` tag of this name, or None if there is none (yet)."""
+        key = _clean_name(model, name).lower()
+        return self._names(model).get(key) or self.pending[model].get(key)
 
     def has(self, model, name):
-        """True if a tag of this name is known, False if looked up and not found, None if not asked."""
-        key = (model, name.lower())
-        if key in self.known or key in self.pending:
-            return True
-        return False if key in self.absent else None
+        return self.id(model, name) is not None
 
-    def look_up(self, model, names, *, trust_absent=True, into=None):
-        """Ask the database, in one query, for the names of `model` not known yet; the tags
-        found go `into` known (outside a file's transaction) or pending (the default)."""
-        into = self.pending if into is None else into
-        wanted = {}
-        for name in names:
-            key = (model, name.lower())
-            if key in self.known or key in self.pending or (trust_absent and key in self.absent):
-                continue
-            clean = _clean_name(model, name)
-            if clean:
-                wanted.setdefault(clean.lower(), (clean, []))[1].append(key)
-        items = list(wanted.items())
-        for start in range(0, len(items), LOOKUP_CHUNK):
-            chunk = dict(items[start : start + LOOKUP_CHUNK])
-            match = reduce(or_, (Q(name__iexact=clean) for clean, _ in chunk.values()))
-            found = {}
-            for tag in model.objects.filter(match).order_by("name"):  # as `named`: the first by name
-                found.setdefault(tag.name.lower(), tag)
-            for lower, (_, keys) in chunk.items():
-                tag = found.get(lower)
-                for key in keys:
-                    if tag is None:
-                        self.absent.add(key)
-                    else:
-                        into[key] = tag
-                        self.absent.discard(key)
-        return wanted
+    def ids(self, model, names):
+        """The ids of `names` (resolved before), each tag once, in the order given."""
+        return list(dict.fromkeys(i for i in (self.id(model, name) for name in names if name) if i is not None))
 
     def resolve(self, model, names):
-        """Every name of `model` in the cache: the new ones found with one query, and those
-        not in the database made with one query for their slugs and one insert."""
-        names = [n for n in (" ".join((name or "").split()) for name in names) if n]
-        if not names:
-            return
-        self.look_up(model, names, trust_absent=False)
-        missing = {}
+        """Make sure every name of `model` has an id: those not known are asked for with one
+        query, and the ones still missing made with one query for their slugs and one insert."""
+        wanted = {}
         for name in names:
-            key = (model, name.lower())
-            if key not in self.known and key not in self.pending:
-                missing.setdefault(_clean_name(model, name).lower(), (_clean_name(model, name), []))[1].append(key)
+            clean = _clean_name(model, name)
+            if clean and self.id(model, clean) is None:
+                wanted.setdefault(clean.lower(), clean)
+        if not wanted:
+            return
+        pending = self.pending[model]
+        items = list(wanted.items())
+        for start in range(0, len(items), LOOKUP_CHUNK):
+            chunk = items[start : start + LOOKUP_CHUNK]
+            match = reduce(or_, (Q(name__iexact=clean) for _, clean in chunk))
+            for pk, name in model.objects.filter(match).order_by("name").values_list("pk", "name"):
+                pending.setdefault(name.lower(), pk)  # as `named`: the first by name
+        missing = [clean for lower, clean in items if lower not in pending]
         if not missing:
             return
-        if not connection.features.can_return_rows_from_bulk_insert:
-            for clean, keys in missing.values():
-                for key in keys:
-                    self.get(model, clean)
-            return
         fallback = getattr(model, "fallback_slug", model._meta.model_name)
-        bases = {clean: slugify(clean) or fallback for clean, _ in missing.values()}
-        slugs = SlugPicker(model, bases.values())
-        new = [model(name=clean, slug=slugs.pick(bases[clean])) for clean, _ in missing.values()]
-        _insert(new)
-        for tag, (_, keys) in zip(new, missing.values()):
-            for key in keys:
-                self.pending[key] = tag
+        bases = [slugify(clean) or fallback for clean in missing]
+        picker = SlugPicker(model, bases)
+        rows = [{"name": clean, "slug": picker.pick(base)} for clean, base in zip(missing, bases)]
+        with connection.cursor() as cursor:
+            ids = _table(model).insert(cursor, rows)
+        for clean, pk in zip(missing, ids):
+            pending[clean.lower()] = pk
 
     def commit(self):
-        self.known.update(self.pending)
-        self.pending.clear()
+        for model, names in self.pending.items():
+            self.known[model].update(names)
+            names.clear()
 
     def rollback(self):
-        self.pending.clear()
+        for names in self.pending.values():
+            names.clear()
 
 
-def save_story(data, cache=None):
-    """Create or update the story `data` describes; an unchanged one is not written."""
-    return _save(data, TagCache() if cache is None else cache, Story.objects.filter(guid=data.guid).first())
+def _read_names(model):
+    """{lower-case name: id} of every `model` tag, and of the names its tags had before."""
+    # One query: (id, name, 0) for the tags, (id, old name, redirect id) for the names they had.
+    rows = model.objects.annotate(since=Value(0)).values_list("pk", "name", "since").order_by()
+    if model in (Person, Topic):
+        field = model._meta.model_name
+        old = SlugRedirect.objects.filter(**{f"{field}__isnull": False}).exclude(old_name="").order_by()
+        rows = rows.union(old.values_list(field, "old_name", "pk"), all=True)
+    live, old = [], []
+    for row in rows:
+        (old if row[2] else live).append(row)
+    names = {}
+    # The oldest redirect first, so that a name given up twice leads to the tag that gave it up last;
+    # then live names, which win, and of two differing only in case, the first by name.
+    for pk, name, _ in sorted(old, key=lambda row: row[2]) + sorted(live, key=lambda row: row[1], reverse=True):
+        names[name.lower()] = pk
+    return names
 
 
-def _fill(story, data, cache, fingerprint, action):
-    """Set `story`'s fields from `data`, as a new story (created) or a changed one (updated)."""
-    story.kind = data.kind
-    story.headline = data.headline[:300]
-    story.standfirst = data.standfirst
-    story.body = body.clean_html(data.body_html)
-    story.byline = data.byline[:300]
-    story.source = data.source[:200]
-    story.section = cache.get(Section, " ".join(data.section.split())) if data.section else None
-    story.language = data.language[:35]
-    story.urgency = data.urgency
-    story.status = data.status
-    # No time given: now for a new story, and an existing one keeps its own.
-    story.published_at = data.published_at or story.published_at or timezone.now()
-    story.created_at = data.created_at or data.published_at or timezone.now()
-    story.updated_at = data.updated_at if action == "created" else (data.updated_at or timezone.now())
-    story.version = data.version[:50]
-    story.pictures = data.pictures
-    story.fingerprint = fingerprint
-    if data.link_guid:
-        story.link = Story.objects.filter(guid=data.link_guid).first()
+class _Table:
+    """Plain INSERTs of one model's rows (dicts of attname -> value): the SQL that
+    bulk_create writes, with each column's conversion to the database's form chosen
+    once, since most need none. Columns a row leaves out take the field's default."""
+
+    # Internal types whose Python values the database adapters take as they are.
+    AS_IS = {"CharField", "TextField", "SlugField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+             "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "BooleanField",
+             "AutoField", "BigAutoField"}
+
+    def __init__(self, model):
+        meta = model._meta
+        self.model, self.pk = model, meta.pk
+        self.fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+        self.columns = [(f.attname, self._converter(f), self._default(f)) for f in self.fields]
+        qn = connection.ops.quote_name
+        self.into = "INSERT INTO {} ({}) VALUES ".format(qn(meta.db_table), ", ".join(qn(f.column) for f in self.fields))
+        self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+        self.returning = " " + connection.ops.return_insert_columns([self.pk])[0]
+
+    def _converter(self, field):
+        target = field.target_field if field.is_relation else field
+        kind = target.get_internal_type()
+        if kind in self.AS_IS:
+            return None
+        if kind == "DateTimeField":  # aware datetimes, as the importer makes them
+            return lambda value: connection.ops.adapt_datetimefield_value(value)
+        return lambda value: field.get_db_prep_save(value, connection)
+
+    @staticmethod
+    def _default(field):
+        if field.has_default() and callable(field.default):
+            return field.get_default
+        value = field.get_default()
+        return lambda: value
+
+    def params(self, row):
+        params = []
+        for attname, convert, default in self.columns:
+            value = row[attname] if attname in row else default()
+            params.append(value if convert is None or value is None else convert(value))
+        return params
+
+    def insert(self, cursor, rows, *, returning=True):
+        """Write `rows`; their new ids, in order, when `returning`."""
+        if not rows:
+            return []
+        bulk = connection.features.can_return_rows_from_bulk_insert or not returning
+        size = max(connection.ops.bulk_batch_size(self.fields, rows), 1) if bulk and len(rows) > 1 else 1
+        ids = []
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            sql = self.into + ", ".join([self.row] * len(batch))
+            cursor.execute(sql + self.returning if returning and bulk else sql,
+                           [value for row in batch for value in self.params(row)])
+            if returning and bulk:
+                ids += [pk for (pk,) in cursor.fetchall()]
+            elif returning:
+                ids.append(connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.pk.column))
+        return ids
 
 
-def _save(data, cache, story, fingerprint=None):
-    """save_story, with the existing story of that guid (or None) already looked up."""
-    fingerprint = fingerprint or data.fingerprint()
-    if story is not None and story.fingerprint == fingerprint:
-        return Outcome(story.kind, "unchanged", story)
-
-    action = "updated" if story else "created"
-    story = story or Story(guid=data.guid)
-    _fill(story, data, cache, fingerprint, action)
-    story.save()
-    people, topics = cache.tags(Person, data.people), cache.tags(Topic, data.topics)
-    if action == "created":
-        # A new story has no links yet: add them without reading any first.
-        _link(Story.people.through, [(story, people)], "person")
-        _link(Story.topics.through, [(story, topics)], "topic")
-    else:
-        story.people.set(people)
-        story.topics.set(topics)
-    return Outcome(story.kind, action, story)
+_TABLES = {}
 
 
-def _link(through, pairs, field, *, fast=False):
-    """Links of new stories to their tags, in one insert: pairs of (story, tags)."""
-    links = [through(story=story, **{field: tag}) for story, tags in pairs for tag in tags]
-    if links:
-        _insert(links, returning=False) if fast else through.objects.bulk_create(links)
+def _table(model):
+    """The _Table of `model` for this connection's kind of database, made once."""
+    key = (connection.vendor, model)
+    if key not in _TABLES:
+        _TABLES[key] = _Table(model)
+    return _TABLES[key]
 
 
-def _insert(objs, *, returning=True):
-    """New rows of one model in one INSERT per batch, ids read back with RETURNING (where
-    `can_return_rows_from_bulk_insert`): the SQL bulk_create writes for plain fields, without
-    the cost of building it through the ORM, which is most of the time of a small insert."""
-    meta = type(objs[0])._meta
-    fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-    qn = connection.ops.quote_name
-    suffix = connection.ops.return_insert_columns([meta.pk])[0] if returning else ""
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(connection.ops.bulk_batch_size(fields, objs), 1)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), size):
-            batch = objs[start : start + size]
-            sql = "INSERT INTO {} ({}) VALUES {} {}".format(
-                qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join([row] * len(batch)), suffix
-            )
-            # As the insert compiler does: pre_save (auto_now and the like), then the database's form.
-            cursor.execute(sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in batch for f in fields])
-            ids = cursor.fetchall() if returning else [(None,)] * len(batch)
-            for obj, (pk,) in zip(batch, ids):
-                if returning:
-                    obj.pk = pk
-                obj._state.adding, obj._state.db = False, connection.alias
+def _values(data, cache, fingerprint, story=None):
+    """A story's fields (attnames) from `data`: new, or changing the saved `story`."""
+    now = timezone.now()
+    return {
+        "kind": data.kind,
+        "headline": data.headline[:300],
+        "standfirst": data.standfirst,
+        "body": body.clean_html(data.body_html),
+        "byline": data.byline[:300],
+        "source": data.source[:200],
+        "section_id": cache.id(Section, data.section) if data.section.strip() else None,
+        "language": data.language[:35],
+        "urgency": data.urgency,
+        "status": data.status,
+        # No time given: now for a new story, and a saved one keeps its own.
+        "published_at": data.published_at or (story and story.published_at) or now,
+        "created_at": data.created_at or data.published_at or now,
+        "updated_at": data.updated_at if story is None else (data.updated_at or now),
+        "modified_at": now,
+        "version": data.version[:50],
+        "pictures": data.pictures,
+        "fingerprint": fingerprint,
+    }
 
 
 # What the lookup of a file's stories reads: enough to tell an unchanged story and to
 # report it (its other fields load if asked for); a story that changes is read whole.
 # (In the model's order of fields, as Model.from_db takes them.)
 _LOOKUP_FIELDS = [f.attname for f in Story._meta.concrete_fields if f.attname in {"id", "guid", "slug", "kind", "fingerprint"}]
-_GUID, _SLUG = _LOOKUP_FIELDS.index("guid"), _LOOKUP_FIELDS.index("slug")
+_ID, _GUID, _SLUG, _KIND, _PRINT = (_LOOKUP_FIELDS.index(name) for name in ("id", "guid", "slug", "kind", "fingerprint"))
 
 
-def _stories_by_guid_or_slug(guids, slugs):
+def _stories_by_guid_or_slug(cursor, guids, slugs):
     """Rows (_LOOKUP_FIELDS) of the stories with one of these guids or slugs: both indexed.
     Plain SQL: the ORM would spend more building this query than the database answering it."""
     qn = connection.ops.quote_name
@@ -308,75 +334,91 @@ def _stories_by_guid_or_slug(guids, slugs):
         qn(Story._meta.get_field("guid").column), ", ".join(["%s"] * len(guids)),
         qn(Story._meta.get_field("slug").column), ", ".join(["%s"] * len(slugs)),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*guids, *slugs])
-        return cursor.fetchall()
+    cursor.execute(sql, [*guids, *slugs])
+    return cursor.fetchall()
 
 
 class _FileWriter:
     """The saving of one file's stories, inside its transaction.
 
-    New stories wait in `new` and are written together by `flush`: at the end, or
-    before something needs them in the database (a later item of the same guid
-    that changes it, a link to a story by guid).
+    New stories wait in `new` as rows and are written together by `flush`: at the
+    end, or before something needs them in the database (a later item of the same
+    guid). `saved` holds, for each guid of the file already saved or waiting, its
+    fingerprint and the outcome a later unchanged item of that guid reports.
     """
 
-    def __init__(self, stories, cache):
-        self.cache, self.new = cache, []
-        self.existing, taken, probed = {}, set(), set()
-        guids = list(dict.fromkeys(s.guid for s in stories))
-        bases = {s.guid: s.slug_base() for s in stories}
+    def __init__(self, stories, cache, cursor):
+        self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
+        self.bases = {data.guid: data.slug_base() for data in stories}
+        guids, taken, probed = list(self.bases), set(), set()
         for start in range(0, len(guids), STORY_CHUNK):
             chunk = guids[start : start + STORY_CHUNK]
-            candidates = list(dict.fromkeys(slug for guid in chunk for slug in slug_candidates(bases[guid])))
-            for row in _stories_by_guid_or_slug(chunk, candidates):
-                if row[_GUID] in bases:
-                    self.existing[row[_GUID]] = Story.from_db(connection.alias, _LOOKUP_FIELDS, row)
+            candidates = list(dict.fromkeys(slug for guid in chunk for slug in slug_candidates(self.bases[guid])))
+            for row in _stories_by_guid_or_slug(cursor, chunk, candidates):
+                if row[_GUID] in self.bases:
+                    outcome = Outcome(row[_KIND], "unchanged", pk=row[_ID], slug=row[_SLUG],
+                                      make=functools.partial(Story.from_db, connection.alias, _LOOKUP_FIELDS, row))
+                    self.saved[row[_GUID]] = (row[_PRINT], outcome)
                 taken.add(row[_SLUG])
             probed.update(candidates)
         self.slugs = SlugPicker(Story, taken=taken, probed=probed)
-        self.bulk = connection.features.can_return_rows_from_bulk_insert
 
     def plan(self, stories):
-        """The fingerprint of each story, and which will be written (not unchanged); the
-        saved stories that will change are read whole, with one query."""
-        fingerprints, written, state = [], [], {g: s.fingerprint for g, s in self.existing.items()}
+        """The fingerprint of each story and the stories that will be written (not unchanged)."""
+        fingerprints, written = [], []
+        state = {guid: fingerprint for guid, (fingerprint, _) in self.saved.items()}
         for data in stories:
             fingerprints.append(data.fingerprint())
             if state.get(data.guid) != fingerprints[-1]:
                 written.append(data)
             state[data.guid] = fingerprints[-1]
-        changed = {data.guid for data in written if data.guid in self.existing}
-        if changed:
-            self.existing.update((s.guid, s) for s in Story.objects.filter(guid__in=changed).order_by())
         return fingerprints, written
 
     def save(self, data, fingerprint):
-        story = self.existing.get(data.guid)
-        if story is not None and story.pk is None:  # a story of this guid earlier in the file, not yet written
-            if story.fingerprint == fingerprint:
-                return Outcome(story.kind, "unchanged", story)
-            self.flush()
-        if story is not None or not self.bulk:
-            outcome = _save(data, self.cache, story, fingerprint)
+        if data.guid in self.saved:  # saved before, or earlier in this file
+            if self.saved[data.guid][1].pk is None:
+                self.flush()
+            earlier, first = self.saved[data.guid]
+            if earlier == fingerprint:
+                return Outcome(first.kind, "unchanged", pk=first.pk, slug=first.slug, make=lambda: first.story)
+            outcome = self._update(data, fingerprint, first.pk)
         else:
+            values = _values(data, self.cache, fingerprint)
+            values.update(guid=data.guid, slug=self.slugs.pick(self.bases[data.guid]))
+            outcome = Outcome(data.kind, "created", slug=values["slug"])
+            outcome._make = lambda: Story(id=outcome.pk, **values)
+            self.new.append((values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome))
             if data.link_guid:
-                self.flush()  # the story it links to may be one of the waiting ones
-            story = Story(guid=data.guid)
-            _fill(story, data, self.cache, fingerprint, "created")
-            story.slug = self.slugs.pick(data.slug_base())
-            self.new.append((story, self.cache.tags(Person, data.people), self.cache.tags(Topic, data.topics)))
-            outcome = Outcome(story.kind, "created", story)
-        self.existing[data.guid] = outcome.story  # a guid may come twice in a file
+                self.links.append((outcome, data.link_guid))
+        self.saved[data.guid] = (fingerprint, outcome)
         return outcome
 
+    def _update(self, data, fingerprint, pk):
+        story = Story.objects.get(pk=pk)
+        for name, value in _values(data, self.cache, fingerprint, story).items():
+            setattr(story, name, value)
+        if data.link_guid:
+            story.link = Story.objects.filter(guid=data.link_guid).first()
+        story.save()
+        story.people.set(self.cache.ids(Person, data.people))
+        story.topics.set(self.cache.ids(Topic, data.topics))
+        return Outcome(story.kind, "updated", pk=story.pk, slug=story.slug, story=story)
+
     def flush(self):
-        if not self.new:
-            return
-        _insert([story for story, _, _ in self.new])
-        _link(Story.people.through, [(story, people) for story, people, _ in self.new], "person", fast=True)
-        _link(Story.topics.through, [(story, topics) for story, _, topics in self.new], "topic", fast=True)
-        self.new = []
+        if self.new:
+            people, topics = [], []
+            ids = _table(Story).insert(self.cursor, [values for values, _, _, _ in self.new])
+            for pk, (_, person_ids, topic_ids, outcome) in zip(ids, self.new):
+                outcome.pk = pk
+                people += [{"story_id": pk, "person_id": tag} for tag in person_ids]
+                topics += [{"story_id": pk, "topic_id": tag} for tag in topic_ids]
+            _table(Story.people.through).insert(self.cursor, people, returning=False)
+            _table(Story.topics.through).insert(self.cursor, topics, returning=False)
+            self.new = []
+        # A link by guid, once the story it leads to may be written too (it may come later in the file).
+        for outcome, guid in self.links:
+            Story.objects.filter(pk=outcome.pk).update(link=Subquery(Story.objects.filter(guid=guid).values("pk")[:1]))
+        self.links = []
 
 
 def import_items(items, *, dry_run=False, cache=None):
@@ -385,12 +427,12 @@ def import_items(items, *, dry_run=False, cache=None):
     outcomes = []
     stories = [item for item in items if isinstance(item, StoryData)]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.cursor() as cursor:
             if stories:
-                writer = _FileWriter(stories, cache)
+                writer = _FileWriter(stories, cache, cursor)
                 fingerprints, written = writer.plan(stories)
                 # The tags of the stories to be written, found or made a model at a time.
-                cache.resolve(Section, [data.section for data in written if data.section])
+                cache.resolve(Section, [data.section for data in written])
                 cache.resolve(Person, [name for data in written for name in data.people])
                 cache.resolve(Topic, [name for data in written for name in data.topics])
                 fingerprints = iter(fingerprints)
@@ -408,3 +450,8 @@ def import_items(items, *, dry_run=False, cache=None):
         raise
     cache.rollback() if dry_run else cache.commit()
     return outcomes
+
+
+def save_story(data, cache=None):
+    """Create or update the story `data` describes; an unchanged one is not written."""
+    return import_items([data], cache=cache)[0]

@@ -53,15 +53,11 @@ def looks_like_label(line):
 
 def label_kinds(labels, cache=None):
     """Person or Topic for each label: one already known wins (a person first); else a
-    capitalised name of 2-4 words is a person. The labels the run's `cache` does not
-    know yet are asked of the database together: a query for people, one for topics."""
+    capitalised name of 2-4 words is a person. Known names come from the run's `cache`,
+    which reads each model's names once."""
     cache = TagCache() if cache is None else cache
-    labels = list(dict.fromkeys(labels))
-    # Found here, outside any file's transaction: rows that are there to stay.
-    cache.look_up(Person, labels, into=cache.known)
-    cache.look_up(Topic, [name for name in labels if cache.has(Person, name) is False], into=cache.known)
     kinds = {}
-    for name in labels:
+    for name in dict.fromkeys(labels):
         if cache.has(Person, name):
             kinds[name] = Person
         elif cache.has(Topic, name):

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.conftest import make_article
 from newsdesk.imports.reader import import_file
-from newsdesk.imports.services import StoryData, TagCache, import_items
+from newsdesk.imports.services import ImportFailed, StoryData, TagCache, import_items
 from newsdesk.imports.text import label_kinds
+from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug
 from newsdesk.stories.models import Story
@@ -179,3 +180,37 @@ def test_fingerprint_is_the_hash_of_the_fields_as_before():
     expected = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
     assert data.fingerprint() == expected
+
+
+def test_a_name_the_newsroom_renamed_leads_to_the_renamed_tag(django_user_model):
+    twitter = Topic.objects.create(name="Twitter")
+    tags.rename(twitter, "X", by=django_user_model.objects.create_user("editor"))
+
+    outcome = import_items([story(1, topics=["twitter"])])[0]
+
+    assert list(outcome.story.topics.all()) == [twitter] and Topic.objects.count() == 1
+
+
+def test_a_tag_made_by_another_process_during_a_run_is_found_not_made_twice():
+    cache = TagCache()
+    import_items([story(1, people=["Anna Berg"])], cache=cache)  # the run has read the people
+    erik = Person.objects.create(name="Erik Dahl", slug="erik-dahl")
+
+    outcome = import_items([story(2, people=["erik dahl"])], cache=cache)[0]
+
+    assert list(outcome.story.people.all()) == [erik] and Person.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked when a file commits
+def test_a_file_the_database_refuses_fails_whole_and_the_next_one_imports(tmp_path):
+    cache = TagCache()
+    import_items([story(1, people=["Anna Berg"])], cache=cache)
+    Person.objects.all().delete()  # the run still knows Anna Berg by an id that is gone
+    page = "Anna Berg speaks\nThe mayor spoke.\nRead next\n10:00\nAnna Berg\nThe ferry is late. Again.\n"
+
+    with pytest.raises(ImportFailed, match=r"page\.txt: the database refused it"):
+        import_file(write(tmp_path, "page.txt", page), cache=cache)
+    assert Story.objects.count() == 1
+
+    outcomes = import_file(write(tmp_path, "next.txt", "Ferry news\nThe ferry is late.\n"), cache=TagCache())
+    assert [o.action for o in outcomes] == ["created"] and Story.objects.count() == 2
