@@ -46,7 +46,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from newsdesk.imports.reader import parse_file  # noqa: E402
-from newsdesk.imports.services import ImportFailed, Skipped  # noqa: E402
+from newsdesk.imports.services import ImportFailed, Skipped, TagCache, tag_labels  # noqa: E402
 from newsdesk.people.models import Person, Topic  # noqa: E402
 from newsdesk.slugs import slugify  # noqa: E402
 from newsdesk.stories import body  # noqa: E402
@@ -252,6 +252,7 @@ def bulk_insert(items):
     now = timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
+        tag_labels(items, TagCache())
         people = {n.lower(): Person(name=n, slug=slugify(n) + "-b") for i in items for n in i.people}
         topics = {n.lower(): Topic(name=n, slug=slugify(n) + "-b") for i in items for n in i.topics}
         Person.objects.bulk_create(people.values(), batch_size=500)
@@ -259,7 +260,7 @@ def bulk_insert(items):
         stories = [
             Story(
                 guid=f"bulk:{n}:{item.guid}", kind=item.kind, headline=item.headline[:300],
-                body=body.clean_html(item.body_html), standfirst=item.standfirst, byline=item.byline[:300],
+                body=item.clean_body(), standfirst=item.standfirst, byline=item.byline[:300],
                 source=item.source[:200], language=item.language[:35], urgency=item.urgency, status=item.status,
                 published_at=item.published_at or now, created_at=item.created_at or now, updated_at=item.updated_at,
                 version=item.version[:50], pictures=item.pictures, fingerprint=item.fingerprint(),

@@ -237,6 +237,13 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Processes that parse files ahead of the saving in a large `newsdesk import`
+# (0: parse in the importing process); by default one fewer than the CPUs, at most 4.
+_CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", min(max(_CPUS - 1, 0), 4))
+if IMPORT_WORKERS < 0:
+    raise ImproperlyConfigured(f"IMPORT_WORKERS must be 0 or more, not {IMPORT_WORKERS}")
+
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)
 

@@ -23,6 +23,7 @@ from django.db.models import Q, Subquery, Value
 from django.utils import timezone
 
 from newsdesk.people.models import Person, SlugRedirect, Topic
+from newsdesk.people.services import looks_like_a_name
 from newsdesk.slugs import SlugPicker, slug_candidates, slugify
 from newsdesk.stories import body
 from newsdesk.stories.models import Section, Story, story_url
@@ -39,6 +40,9 @@ class ImportFailed(Exception):
     def __init__(self, path, line, reason):
         self.path, self.line, self.reason = str(path), line, reason
         super().__init__(f"{self.path}:{line}: {reason}" if line else f"{self.path}: {reason}")
+
+    def __reduce__(self):  # it may come from a parsing process
+        return type(self), (self.path, self.line, self.reason)
 
 
 @dataclass
@@ -64,20 +68,79 @@ class StoryData:
     version: str = ""
     pictures: list = field(default_factory=list)
     link_guid: str = ""  # a brief's full article, by its guid (saved before, or in the same file)
+    # Names a parser cannot tell apart alone (a text page's "Read next" labels): the tags the
+    # run knows decide, when the story is saved (tag_labels). Not part of the fingerprint.
+    labels: list = field(default_factory=list)
+
+    # Worked out once, perhaps ahead in a parsing process (prepare).
+    _fingerprint = _slug_base = _body = None
 
     def fingerprint(self):
-        # The fields as dataclasses.asdict gives them (same JSON, same hash), without its deep copies.
-        data = {name: getattr(self, name) for name in _FIELDS}
-        for key in ("published_at", "updated_at", "created_at"):
-            data[key] = data[key].isoformat() if data[key] else None
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        if self._fingerprint is None:
+            # The fields as dataclasses.asdict gives them (same JSON, same hash), without its deep copies.
+            data = {name: getattr(self, name) for name in _FIELDS}
+            for key in ("published_at", "updated_at", "created_at"):
+                data[key] = data[key].isoformat() if data[key] else None
+            text = json.dumps(data, sort_keys=True, default=str)
+            self._fingerprint = hashlib.sha256(text.encode()).hexdigest()
+        return self._fingerprint
 
     def slug_base(self):
         """The slug Story.save would start from for this story's headline."""
-        return slugify(self.headline[:300]) or self.kind
+        if self._slug_base is None:
+            self._slug_base = slugify(self.headline[:300]) or self.kind
+        return self._slug_base
+
+    def clean_body(self):
+        if self._body is None:
+            self._body = body.clean_html(self.body_html)
+        return self._body
+
+    def prepare(self):
+        """Work out what saving needs of the story alone, so that parsing processes can do it
+        ahead of the one that saves (the fingerprint waits for labels to be told apart)."""
+        self.slug_base(), self.clean_body()
+        if not self.labels:
+            self.fingerprint()
+        return self
+
+    def tag_labels(self, kinds):
+        """Labels become tags, by `kinds` ({label: Person or Topic}): a brief is tagged with its
+        label, a person or a topic; an article with the people among the labels it mentions."""
+        if self.kind == Story.Kind.BRIEF:
+            self.people = self.people + [label for label in self.labels if kinds[label] is Person]
+            self.topics = self.topics + [label for label in self.labels if kinds[label] is Topic]
+        else:
+            self.people = sorted({*self.people, *(label for label in self.labels if kinds[label] is Person)})
+        self.labels, self._fingerprint = [], None
 
 
-_FIELDS = tuple(f.name for f in fields(StoryData))
+_FIELDS = tuple(f.name for f in fields(StoryData) if f.name != "labels")
+
+
+def label_kinds(labels, cache=None):
+    """Person or Topic for each label: one already known wins (a person first); else a
+    capitalised name of 2-4 words is a person. Known names come from the run's `cache`,
+    which reads each model's names once."""
+    cache = TagCache() if cache is None else cache
+    kinds = {}
+    for name in dict.fromkeys(labels):
+        if cache.has(Person, name):
+            kinds[name] = Person
+        elif cache.has(Topic, name):
+            kinds[name] = Topic
+        else:
+            kinds[name] = Person if looks_like_a_name(name) else Topic
+    return kinds
+
+
+def tag_labels(stories, cache):
+    """The labels of these stories become people and topics (StoryData.tag_labels)."""
+    labelled = [data for data in stories if data.labels]
+    if labelled:
+        kinds = label_kinds([label for data in labelled for label in data.labels], cache)
+        for data in labelled:
+            data.tag_labels(kinds)
 
 
 class Outcome:
@@ -117,6 +180,9 @@ class Skipped(Exception):
     def __init__(self, kind, reason):
         self.kind, self.reason = kind, reason
         super().__init__(reason)
+
+    def __reduce__(self):
+        return type(self), (self.kind, self.reason)
 
 
 def _clean_name(model, name):
@@ -220,9 +286,10 @@ def _read_names(model):
 
 
 class _Table:
-    """Plain INSERTs of one model's rows (dicts of attname -> value): the SQL that
-    bulk_create writes, with each column's conversion to the database's form chosen
-    once, since most need none. Columns a row leaves out take the field's default."""
+    """Plain INSERTs of one model's rows (dicts of attname -> value, the same keys in each
+    row of an insert): the SQL that bulk_create writes, made once for each shape of insert,
+    and only the columns that need it converted to the database's form. Fields a row leaves
+    out take their defaults."""
 
     # Internal types whose Python values the database adapters take as they are.
     AS_IS = {"CharField", "TextField", "SlugField", "IntegerField", "BigIntegerField", "SmallIntegerField",
@@ -232,52 +299,62 @@ class _Table:
     def __init__(self, model):
         meta = model._meta
         self.model, self.pk = model, meta.pk
-        self.fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-        self.columns = [(f.attname, self._converter(f), self._default(f)) for f in self.fields]
-        qn = connection.ops.quote_name
-        self.into = "INSERT INTO {} ({}) VALUES ".format(qn(meta.db_table), ", ".join(qn(f.column) for f in self.fields))
-        self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        self.returning = " " + connection.ops.return_insert_columns([self.pk])[0]
+        self.fields = {f.attname: f for f in meta.concrete_fields if f is not meta.auto_field}
+        self.sql = {}
 
-    def _converter(self, field):
+    def _needs_converting(self, field):
         target = field.target_field if field.is_relation else field
-        kind = target.get_internal_type()
-        if kind in self.AS_IS:
-            return None
-        if kind == "DateTimeField":  # aware datetimes, as the importer makes them
-            return lambda value: connection.ops.adapt_datetimefield_value(value)
-        return lambda value: field.get_db_prep_save(value, connection)
+        return target.get_internal_type() not in self.AS_IS
 
-    @staticmethod
-    def _default(field):
-        if field.has_default() and callable(field.default):
-            return field.get_default
-        value = field.get_default()
-        return lambda: value
-
-    def params(self, row):
-        params = []
-        for attname, convert, default in self.columns:
-            value = row[attname] if attname in row else default()
-            params.append(value if convert is None or value is None else convert(value))
-        return params
+    def _shape(self, columns, count, returning):
+        """The INSERT of `count` rows giving `columns`, the fields left to their defaults, and
+        the positions of the given columns that need converting."""
+        key = (columns, count, returning)
+        if key not in self.sql:
+            rest = [f for name, f in self.fields.items() if name not in columns]
+            fields = [self.fields[name] for name in columns] + rest
+            qn = connection.ops.quote_name
+            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            sql = "INSERT INTO {} ({}) VALUES {}".format(
+                qn(self.model._meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join([row] * count)
+            )
+            if returning:
+                sql += " " + connection.ops.return_insert_columns([self.pk])[0]
+            convert = [(i, self.fields[name]) for i, name in enumerate(columns) if self._needs_converting(self.fields[name])]
+            # Defaults that are values are converted once; a callable one (now()) once a statement.
+            rest = [(f, f.has_default() and callable(f.default)) for f in rest]
+            fixed = [None if per_statement else f.get_db_prep_save(f.get_default(), connection) for f, per_statement in rest]
+            self.sql[key] = sql, [(f, per_statement, value) for (f, per_statement), value in zip(rest, fixed)], convert
+        return self.sql[key]
 
     def insert(self, cursor, rows, *, returning=True):
         """Write `rows`; their new ids, in order, when `returning`."""
         if not rows:
             return []
-        bulk = connection.features.can_return_rows_from_bulk_insert or not returning
-        size = max(connection.ops.bulk_batch_size(self.fields, rows), 1) if bulk and len(rows) > 1 else 1
+        db = cursor.db
+        columns = tuple(rows[0])
+        bulk = db.features.can_return_rows_from_bulk_insert or not returning
+        size = 1
+        if bulk and len(rows) > 1:
+            size = max(db.ops.bulk_batch_size(list(self.fields.values()), rows), 1)  # every field is inserted
         ids = []
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            sql = self.into + ", ".join([self.row] * len(batch))
-            cursor.execute(sql + self.returning if returning and bulk else sql,
-                           [value for row in batch for value in self.params(row)])
+            sql, rest, convert = self._shape(columns, len(batch), returning and bulk)
+            tail = [f.get_db_prep_save(f.get_default(), db) if per_statement else value for f, per_statement, value in rest]
+            params = []
+            for row in batch:
+                values = [row[name] for name in columns]
+                for i, field in convert:
+                    if values[i] is not None:
+                        values[i] = field.get_db_prep_save(values[i], db)
+                params += values
+                params += tail
+            cursor.execute(sql, params)
             if returning and bulk:
                 ids += [pk for (pk,) in cursor.fetchall()]
             elif returning:
-                ids.append(connection.ops.last_insert_id(cursor, self.model._meta.db_table, self.pk.column))
+                ids.append(db.ops.last_insert_id(cursor, self.model._meta.db_table, self.pk.column))
         return ids
 
 
@@ -299,7 +376,7 @@ def _values(data, cache, fingerprint, story=None):
         "kind": data.kind,
         "headline": data.headline[:300],
         "standfirst": data.standfirst,
-        "body": body.clean_html(data.body_html),
+        "body": data.clean_body(),
         "byline": data.byline[:300],
         "source": data.source[:200],
         "section_id": cache.id(Section, data.section) if data.section.strip() else None,
@@ -327,15 +404,19 @@ _ID, _GUID, _SLUG, _KIND, _PRINT = (_LOOKUP_FIELDS.index(name) for name in ("id"
 def _stories_by_guid_or_slug(cursor, guids, slugs):
     """Rows (_LOOKUP_FIELDS) of the stories with one of these guids or slugs: both indexed.
     Plain SQL: the ORM would spend more building this query than the database answering it."""
+    cursor.execute(_lookup_sql(cursor.db.vendor, len(guids), len(slugs)), [*guids, *slugs])
+    return cursor.fetchall()
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup_sql(vendor, guids, slugs):
     qn = connection.ops.quote_name
-    sql = "SELECT {} FROM {} WHERE {} IN ({}) OR {} IN ({})".format(
+    return "SELECT {} FROM {} WHERE {} IN ({}) OR {} IN ({})".format(
         ", ".join(qn(Story._meta.get_field(name).column) for name in _LOOKUP_FIELDS),
         qn(Story._meta.db_table),
-        qn(Story._meta.get_field("guid").column), ", ".join(["%s"] * len(guids)),
-        qn(Story._meta.get_field("slug").column), ", ".join(["%s"] * len(slugs)),
+        qn(Story._meta.get_field("guid").column), ", ".join(["%s"] * guids),
+        qn(Story._meta.get_field("slug").column), ", ".join(["%s"] * slugs),
     )
-    cursor.execute(sql, [*guids, *slugs])
-    return cursor.fetchall()
 
 
 class _FileWriter:
@@ -426,6 +507,7 @@ def import_items(items, *, dry_run=False, cache=None):
     cache = TagCache() if cache is None else cache
     outcomes = []
     stories = [item for item in items if isinstance(item, StoryData)]
+    tag_labels(stories, cache)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if stories:

@@ -18,12 +18,10 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from newsdesk.people.models import Person, Topic
-from newsdesk.people.services import looks_like_a_name
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
-from .services import ImportFailed, StoryData, TagCache
+from .services import ImportFailed, StoryData
 
 HEADLINE_MAX = 300
 RIVER_HEADINGS = {"read next", "read more", "latest news", "latest"}
@@ -51,22 +49,6 @@ def looks_like_label(line):
     return 0 < len(words) <= 5 and len(line) <= 60 and not line.endswith(tuple(_SENTENCE_END))
 
 
-def label_kinds(labels, cache=None):
-    """Person or Topic for each label: one already known wins (a person first); else a
-    capitalised name of 2-4 words is a person. Known names come from the run's `cache`,
-    which reads each model's names once."""
-    cache = TagCache() if cache is None else cache
-    kinds = {}
-    for name in dict.fromkeys(labels):
-        if cache.has(Person, name):
-            kinds[name] = Person
-        elif cache.has(Topic, name):
-            kinds[name] = Topic
-        else:
-            kinds[name] = Person if looks_like_a_name(name) else Topic
-    return kinds
-
-
 def _digest(text):
     return hashlib.sha1(" ".join(text.split()).lower().encode()).hexdigest()[:16]
 
@@ -79,9 +61,9 @@ def decode(path, raw):
         raise ImportFailed(path, line, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
 
 
-def parse_text(path, raw, *, date=None, now=None, cache=None):
-    """The article and briefs of one text page, as StoryData (article first). Person and
-    topic labels are told apart through `cache`, the import run's TagCache (if given)."""
+def parse_text(path, raw, *, date=None, now=None):
+    """The article and briefs of one text page, as StoryData (article first). Its labels
+    are told apart as people or topics when saved (StoryData.labels)."""
     now = timezone.localtime(now)
     text = decode(path, raw) if isinstance(raw, bytes) else raw
     if "\x00" in text:
@@ -105,19 +87,19 @@ def parse_text(path, raw, *, date=None, now=None, cache=None):
         if _LOOKS_LIKE_TIME.match(line):
             raise ImportFailed(path, n, f"a time ({line}) in the body: is a 'Read next' line missing above it?")
 
-    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now, cache=cache)
+    briefs = parse_river(path, lines[river_at + 1 :], date=date, now=now)
 
     article_text = "\n".join(paragraphs)
     agency = _AGENCY.search(article_text)
-    people = {b.people[0] for b in briefs if b.people}
+    mentioned = article_text.lower()
     article = StoryData(
         guid=f"text:article:{_digest(headline)}",
         kind=Story.Kind.ARTICLE,
         headline=headline,
         body_html=body.text_to_html(article_text),
         source=agency.group(1) if agency else "",
-        # Labels from this page that the article speaks of tag it too.
-        people=sorted(name for name in people if name.lower() in article_text.lower()),
+        # Labels from this page that the article speaks of tag it too, if they are people.
+        labels=sorted({label for brief in briefs for label in brief.labels if label.lower() in mentioned}),
         published_at=_article_time(date, now),
     )
     return [article, *briefs]
@@ -129,7 +111,7 @@ def _article_time(date, now):
     return timezone.make_aware(datetime.combine(date, time(12, 0)))
 
 
-def parse_river(path, lines, *, date, now, cache=None):
+def parse_river(path, lines, *, date, now):
     items, current = [], None
     for n, line in lines:
         if _LOOKS_LIKE_TIME.match(line):
@@ -149,22 +131,18 @@ def parse_river(path, lines, *, date, now, cache=None):
         if not texts:
             raise ImportFailed(path, item["line"], f"the 'Read next' item at {item['time']:%H:%M} has no text")
         item["label"] = texts.pop(0) if len(texts) > 1 and looks_like_label(texts[0]) else ""
-    labels = [item["label"] for item in items if item["label"]]
-    kinds = label_kinds(labels, cache) if labels else {}
 
     briefs = []
     for item in items:
         label, brief_text = item["label"], " ".join(item["texts"])
         published = _river_time(item["time"], date, now)
-        kind = kinds.get(label)
         briefs.append(
             StoryData(
                 guid=f"text:brief:{item['time']:%H%M}:{_digest(brief_text)}",
                 kind=Story.Kind.BRIEF,
                 headline=body.first_sentence(brief_text),
                 body_html=body.text_to_html(brief_text),
-                people=[label] if kind is Person else [],
-                topics=[label] if kind is Topic else [],
+                labels=[label] if label else [],
                 published_at=published,
             )
         )

@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.conftest import make_article
 from newsdesk.imports.reader import import_file
-from newsdesk.imports.services import ImportFailed, StoryData, TagCache, import_items
-from newsdesk.imports.text import label_kinds
+from newsdesk.imports.services import ImportFailed, StoryData, TagCache, import_items, label_kinds
 from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug
@@ -175,6 +174,7 @@ def test_a_dry_run_does_not_leave_its_new_tags_in_the_run_cache():
 def test_fingerprint_is_the_hash_of_the_fields_as_before():
     data = story(1, people=["Anna Berg"], pictures=[{"uri": "u", "href": "h"}], published_at=datetime(2025, 1, 2, tzinfo=UTC))
     fields = asdict(data)
+    del fields["labels"]  # told apart before the fingerprint is taken
     for key in ("published_at", "updated_at", "created_at"):
         fields[key] = fields[key].isoformat() if fields[key] else None
     expected = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
