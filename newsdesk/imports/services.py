@@ -15,8 +15,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
 from django.db import connection, transaction
 from django.db.models import Q, Subquery, Value
@@ -28,8 +26,8 @@ from newsdesk.slugs import SlugPicker, slug_candidates, slugify
 from newsdesk.stories import body
 from newsdesk.stories.models import Section, Story, story_url
 
-# Names asked for in one query (a long OR of case-insensitive matches; SQLite caps its depth).
-LOOKUP_CHUNK = 200
+# New tag names asked about in one query (with their candidate slugs: 11 parameters a name).
+LOOKUP_CHUNK = 50
 # Stories of one file whose guids and slugs are looked up in one query (parameters: 11 a story).
 STORY_CHUNK = 500
 
@@ -228,8 +226,10 @@ class TagCache:
         return list(dict.fromkeys(i for i in (self.id(model, name) for name in names if name) if i is not None))
 
     def resolve(self, model, names):
-        """Make sure every name of `model` has an id: those not known are asked for with one
-        query, and the ones still missing made with one query for their slugs and one insert."""
+        """Make sure every name of `model` has an id. Those not known are made, after one
+        indexed query for tags of those names made since the run read them and for the
+        slugs the new ones would take (a name in another case has the same slug, so it is
+        found too); then one insert."""
         wanted = {}
         for name in names:
             clean = _clean_name(model, name)
@@ -238,19 +238,21 @@ class TagCache:
         if not wanted:
             return
         pending = self.pending[model]
-        items = list(wanted.items())
-        for start in range(0, len(items), LOOKUP_CHUNK):
-            chunk = items[start : start + LOOKUP_CHUNK]
-            match = reduce(or_, (Q(name__iexact=clean) for _, clean in chunk))
-            for pk, name in model.objects.filter(match).order_by("name").values_list("pk", "name"):
-                pending.setdefault(name.lower(), pk)  # as `named`: the first by name
-        missing = [clean for lower, clean in items if lower not in pending]
-        if not missing:
-            return
         fallback = getattr(model, "fallback_slug", model._meta.model_name)
-        bases = [slugify(clean) or fallback for clean in missing]
-        picker = SlugPicker(model, bases)
-        rows = [{"name": clean, "slug": picker.pick(base)} for clean, base in zip(missing, bases)]
+        bases = {clean: slugify(clean) or fallback for clean in wanted.values()}
+        names, taken, probed = list(wanted.values()), set(), set()
+        for start in range(0, len(names), LOOKUP_CHUNK):
+            chunk = names[start : start + LOOKUP_CHUNK]
+            candidates = {slug for name in chunk for slug in slug_candidates(bases[name])}
+            found = model.objects.filter(Q(name__in=chunk) | Q(slug__in=candidates)).order_by()
+            for pk, name, slug in found.values_list("pk", "name", "slug"):
+                taken.add(slug)
+                if name.lower() in wanted:
+                    pending.setdefault(name.lower(), pk)
+            probed |= candidates
+        missing = [clean for lower, clean in wanted.items() if lower not in pending]
+        picker = SlugPicker(model, taken=taken, probed=probed)
+        rows = [{"name": clean, "slug": picker.pick(bases[clean])} for clean in missing]
         with connection.cursor() as cursor:
             ids = _table(model).insert(cursor, rows)
         for clean, pk in zip(missing, ids):
