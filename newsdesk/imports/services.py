@@ -13,6 +13,7 @@ building model instances and SQL through the ORM would cost more than storing th
 import functools
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -360,6 +361,20 @@ class _Table:
         return ids
 
 
+try:
+    import psycopg
+
+    class _Preparing(psycopg.Cursor):
+        """A cursor that binds on the server and prepares its INSERTs (for _rows_cursor).
+        A SELECT is planned with its values each time: a plan made once, while the table
+        was small, would scan it whole for ever after."""
+
+        def execute(self, query, params=None, **options):
+            return super().execute(query, params, prepare=query.startswith("INSERT"))
+except ImportError:  # psycopg is only needed for PostgreSQL
+    psycopg = None
+
+
 _TABLES = {}
 
 
@@ -504,6 +519,27 @@ class _FileWriter:
         self.links = []
 
 
+@contextmanager
+def _rows_cursor():
+    """The cursor a file's stories are looked up and written with. On PostgreSQL its
+    statements are bound on the server and its inserts prepared: an import runs the same
+    few thousands of times, and the server then parses each once, not once a file.
+    (Django's own cursors bind on the client and prepare nothing; they are left so, and
+    used here too where queries are logged, so that the log shows these as usual.)"""
+    if connection.vendor != "postgresql" or psycopg is None or connection.queries_logged:
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    try:
+        with connection.make_cursor(_Preparing(raw)) as cursor:
+            yield cursor
+    finally:
+        raw.prepare_threshold = threshold
+
+
 def import_items(items, *, dry_run=False, cache=None):
     """Save parsed items (StoryData or Skipped) in one transaction: all or nothing."""
     cache = TagCache() if cache is None else cache
@@ -511,7 +547,7 @@ def import_items(items, *, dry_run=False, cache=None):
     stories = [item for item in items if isinstance(item, StoryData)]
     tag_labels(stories, cache)
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), _rows_cursor() as cursor:
             if stories:
                 writer = _FileWriter(stories, cache, cursor)
                 fingerprints, written = writer.plan(stories)
