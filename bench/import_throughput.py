@@ -311,7 +311,7 @@ def main():
     engine, version = database_description()
     folder = Path(tempfile.mkdtemp(prefix="import-", dir=args.workdir))
     try:
-        chunks = generate(folder, args.stories, chunk=max(50, args.stories // 50))
+        chunks = generate(folder, args.stories, chunk=max(50, args.stories // 10))
         day = timezone.localdate()
 
         # References first: parse every file, then bulk-insert what was parsed (rolled back).

@@ -309,6 +309,13 @@ class _Table:
         target = field.target_field if field.is_relation else field
         return target.get_internal_type() not in self.AS_IS
 
+    @staticmethod
+    def _converter(field):
+        """(value, database) -> the value as the database takes it."""
+        if field.get_internal_type() == "DateTimeField":  # aware, as the importer makes them
+            return lambda value, db: db.ops.adapt_datetimefield_value(value)
+        return field.get_db_prep_save
+
     def _shape(self, columns, count, returning):
         """The INSERT of `count` rows giving `columns`, the fields left to their defaults, and
         the positions of the given columns that need converting."""
@@ -323,7 +330,8 @@ class _Table:
             )
             if returning:
                 sql += " " + connection.ops.return_insert_columns([self.pk])[0]
-            convert = [(i, self.fields[name]) for i, name in enumerate(columns) if self._needs_converting(self.fields[name])]
+            convert = [(i, self._converter(self.fields[name])) for i, name in enumerate(columns)
+                       if self._needs_converting(self.fields[name])]
             # Defaults that are values are converted once; a callable one (now()) once a statement.
             rest = [(f, f.has_default() and callable(f.default)) for f in rest]
             fixed = [None if per_statement else f.get_db_prep_save(f.get_default(), connection) for f, per_statement in rest]
@@ -348,9 +356,9 @@ class _Table:
             params = []
             for row in batch:
                 values = [row[name] for name in columns]
-                for i, field in convert:
+                for i, to_db in convert:
                     if values[i] is not None:
-                        values[i] = field.get_db_prep_save(values[i], db)
+                        values[i] = to_db(values[i], db)
                 params += values
                 params += tail
             cursor.execute(sql, params)

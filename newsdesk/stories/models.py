@@ -82,7 +82,8 @@ class Story(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ARTICLE)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # Indexed by story_listing, which starts with it.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     headline = models.CharField(max_length=300)
     standfirst = models.TextField(blank=True, help_text="A sentence or two under the headline.")
     body = models.TextField(blank=True, help_text="Paragraphs, sub-headings, quotes, links and emphasis.")
