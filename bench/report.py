@@ -147,23 +147,33 @@ def results_markdown(out):
             "**Import throughput**",
             "",
             f"{first['stories_generated']:,} generated stories in {first['files_generated']:,} files (half text pages "
-            f"with their briefs, half ninjs 2.x), imported with `newsdesk import --json` folder by folder, "
+            f"with their briefs, half ninjs 2.x), imported with `newsdesk import --json` folder by folder "
+            f"(ten folders; files parsed by {first.get('workers', 1)} worker process(es) while the command saves), "
             f"each file in its own transaction, for at most {first['budget_seconds']:.0f} s per database.",
             "",
             "| database | stories imported | seconds | stories/s | text stories/s | ninjs stories/s "
-            "| bulk insert (reference) | import / bulk | parse only (reference) | import / parse |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| per-file floor (reference) | import / floor | bulk insert (reference) | import / bulk "
+            "| parse only (reference) | import / parse |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, r in imports:
             imp, f = r["import"], r["formats"]
+            floor = r.get("per_file_floor", {})
             stopped = " (time budget reached)" if r["stopped_by_budget"] else ""
             lines.append(
                 f"| {name} {r['database_version'].split(' ')[0]} | {imp['stories']:,} of {r['stories_generated']:,}{stopped} "
                 f"| {imp['seconds']:.1f} | **{_n(imp['stories_per_s'])}** "
                 f"| {_n(f.get('text', {}).get('stories_per_s'))} | {_n(f.get('ninjs', {}).get('stories_per_s'))} "
-                f"| {_n(r['bulk_insert']['stories_per_s'])} | **{_n(imp.get('ratio_to_bulk'), 3)}** "
+                f"| {_n(floor.get('stories_per_s'))} | **{_n(imp.get('ratio_to_floor'), 3)}** "
+                f"| {_n(r['bulk_insert']['stories_per_s'])} | {_n(imp.get('ratio_to_bulk'), 3)} "
                 f"| {_n(r['parse_only']['stories_per_s'])} | {_n(imp.get('ratio_to_parse'), 3)} |"
             )
+        lines += ["", "The per-file floor of each format (the same files, one transaction each, nothing but their statements):", ""]
+        for name, r in imports:
+            for fmt, e in r["formats"].items():
+                if e.get("floor_per_s"):
+                    lines.append(f"- {name}, {fmt}: floor {_n(e['floor_per_s'])} stories/s; the importer "
+                                 f"{_n(e['stories_per_s'])} stories/s, {_n(e.get('ratio_to_floor'), 3)} of it")
         lines += ["", "As the tables fill (the same format, first folder against last):", ""]
         for name, r in imports:
             for fmt, e in r["formats"].items():
