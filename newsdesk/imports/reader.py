@@ -7,6 +7,7 @@ forked processes while this one saves, each file in its own transaction, in orde
 import multiprocessing
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from django.db import DatabaseError
@@ -90,12 +91,23 @@ def _ahead(pool, paths, date, now, most):
     waiting = deque()
     for start in range(0, len(paths), BATCH):
         batch = paths[start : start + BATCH]
-        waiting.append((batch, pool.submit(_read_batch, batch, date, now)))
+        waiting.append((batch, _submit(pool, batch, date, now)))
         if len(waiting) >= most:
-            yield from _done(*waiting.popleft())
+            yield from _done(*waiting.popleft(), date, now)
     while waiting:
-        yield from _done(*waiting.popleft())
+        yield from _done(*waiting.popleft(), date, now)
 
 
-def _done(batch, future):
-    yield from zip(batch, future.result())
+def _submit(pool, batch, date, now):
+    try:
+        return pool.submit(_read_batch, batch, date, now)
+    except BrokenProcessPool:
+        return None
+
+
+def _done(batch, future, date, now):
+    try:
+        results = future.result() if future is not None else None
+    except BrokenProcessPool:  # a parsing process died (killed, out of memory): the rest is parsed here
+        results = None
+    yield from zip(batch, results if results is not None else _read_batch(batch, date, now))

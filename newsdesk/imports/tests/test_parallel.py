@@ -1,6 +1,7 @@
 """A large import parses its files in other processes while this one saves them, in order."""
 
 import json
+import os
 from io import StringIO
 
 import pytest
@@ -95,3 +96,15 @@ def test_a_few_files_are_parsed_here(tmp_path, monkeypatch):
     rows, _, error = run(tmp_path, "--workers", "4")
 
     assert error is None and [row["action"] for row in rows] == ["created"]
+
+
+def die(paths, date, now):
+    os._exit(9)  # as a parsing process killed for its memory would
+
+
+def test_files_of_a_parsing_process_that_dies_are_parsed_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "_submit", lambda pool, batch, date, now: pool.submit(die, batch, date, now))
+
+    rows, _, error = run(make_folder(tmp_path), "--workers", "1")
+
+    assert error is None and len(rows) == Story.objects.count() > FILES
