@@ -108,3 +108,10 @@ def test_files_of_a_parsing_process_that_dies_are_parsed_here(tmp_path, monkeypa
     rows, _, error = run(make_folder(tmp_path), "--workers", "1")
 
     assert error is None and len(rows) == Story.objects.count() > FILES
+
+
+def test_a_dry_run_of_many_files_reports_them_and_saves_nothing(tmp_path):
+    rows, _, error = run(make_folder(tmp_path), "--workers", "1", "--dry-run")
+
+    assert error is None and len(rows) > FILES and {row["action"] for row in rows} == {"created"}
+    assert not Story.objects.exists() and not Person.objects.exists() and not Topic.objects.exists()

@@ -214,3 +214,15 @@ def test_a_file_the_database_refuses_fails_whole_and_the_next_one_imports(tmp_pa
 
     outcomes = import_file(write(tmp_path, "next.txt", "Ferry news\nThe ferry is late.\n"), cache=TagCache())
     assert [o.action for o in outcomes] == ["created"] and Story.objects.count() == 2
+
+
+def test_a_brief_links_to_its_article_by_guid_even_later_in_the_same_file():
+    brief = StoryData(guid="test:brief", kind=Story.Kind.BRIEF, headline="Ferry back.", body_html="<p>Ferry back.</p>",
+                      link_guid="test:article")
+
+    article = StoryData(guid="test:article", kind=Story.Kind.ARTICLE, headline="The ferry is back", body_html="<p>Back.</p>")
+
+    outcomes = import_items([brief, article])
+
+    assert Story.objects.get(guid="test:brief").link == Story.objects.get(guid="test:article")
+    assert [o.action for o in outcomes] == ["created", "created"]
