@@ -35,7 +35,7 @@ def unique_slug(model, text, *, fallback, max_length=80, instance=None):
 
 # Numbered slugs asked about up front for each base: a clash is then settled without
 # another query unless the base and all of these are taken.
-PROBES = 10
+PROBES = 4
 
 
 def slug_candidates(base, probes=PROBES):
