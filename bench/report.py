@@ -91,6 +91,10 @@ def _load(out, name):
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _processes(count):
+    return "the importing process itself" if not count else f"{count} other process" + ("es" if count > 1 else "")
+
+
 def _n(value, digits=0):
     return "–" if value is None else f"{value:,.{digits}f}"
 
@@ -148,7 +152,7 @@ def results_markdown(out):
             "",
             f"{first['stories_generated']:,} generated stories in {first['files_generated']:,} files (half text pages "
             f"with their briefs, half ninjs 2.x), imported with `newsdesk import --json` folder by folder "
-            f"(ten folders; files parsed by {first.get('workers', 1)} worker process(es) while the command saves), "
+            f"(ten folders; the files parsed by {_processes(first.get('workers', 0))} while the command saves them), "
             f"each file in its own transaction, for at most {first['budget_seconds']:.0f} s per database.",
             "",
             "| database | stories imported | seconds | stories/s | text stories/s | ninjs stories/s "
