@@ -152,6 +152,9 @@ TEMPLATES = [
 
 _default_db = "sqlite:///" + str(VAR_DIR / "newsdesk.sqlite3")
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_db), conn_max_age=60)}
+# Behind a connection pooler in transaction mode (PgBouncer), PostgreSQL sessions are shared:
+# no server-side cursors, and no prepared statements for imports.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_POOLED", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

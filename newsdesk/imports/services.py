@@ -546,7 +546,10 @@ def _rows_cursor():
     few thousands of times, and the server then parses each once, not once a file.
     (Django's own cursors bind on the client and prepare nothing; they are left so, and
     used here too where queries are logged, so that the log shows these as usual.)"""
-    if connection.vendor != "postgresql" or psycopg is None or connection.queries_logged:
+    # DISABLE_SERVER_SIDE_CURSORS is what a connection pooler in transaction mode asks for:
+    # it may not keep a prepared statement for the connection that made it.
+    plain = connection.queries_logged or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    if connection.vendor != "postgresql" or psycopg is None or plain:
         with connection.cursor() as cursor:
             yield cursor
         return

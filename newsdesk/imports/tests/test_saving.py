@@ -226,3 +226,26 @@ def test_a_brief_links_to_its_article_by_guid_even_later_in_the_same_file():
 
     assert Story.objects.get(guid="test:brief").link == Story.objects.get(guid="test:article")
     assert [o.action for o in outcomes] == ["created", "created"]
+
+
+def prepared_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)  # sessions closed and opened again
+def test_on_postgresql_the_inserts_are_prepared_unless_the_database_is_pooled():
+    import_items([story(1, people=["Anna Berg"])])
+    assert prepared_statements() > 0
+
+    connection.close()  # a new session, as a pooler would hand out
+    connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True  # DATABASE_POOLED=true
+    try:
+        import_items([story(2, people=["Anna Berg"])])
+        assert prepared_statements() == 0
+    finally:
+        connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
+        connection.close()
+    assert Story.objects.count() == 2

@@ -38,7 +38,23 @@ def test_without_debug_a_secret_key_is_made_once_and_kept(tmp_path):
     assert settings_in_subprocess({**env, "SECRET_KEY": "given"}, "s.SECRET_KEY").stdout.strip() == "given"
 
 
-@pytest.mark.parametrize("name, value", [("DEBUG", "maybe"), ("TIME_ZONE", "Mars/Olympus"), ("RIVER_SIZE", "five")])
+def test_a_pooled_database_gets_no_server_side_cursors(tmp_path):
+    env = {"DATABASE_URL": "postgres://news@db.example/newsdesk", "VAR_DIR": str(tmp_path)}
+    flag = "s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']"
+    assert settings_in_subprocess(env, flag).stdout.strip() == "False"
+    assert settings_in_subprocess({**env, "DATABASE_POOLED": "true"}, flag).stdout.strip() == "True"
+
+
+def test_import_workers_default_to_one_fewer_than_the_cpus(tmp_path):
+    result = settings_in_subprocess({"VAR_DIR": str(tmp_path)}, "s.IMPORT_WORKERS")
+    assert int(result.stdout) == min(max(len(os.sched_getaffinity(0)) - 1, 0), 4)
+    assert settings_in_subprocess({"VAR_DIR": str(tmp_path), "IMPORT_WORKERS": "0"}, "s.IMPORT_WORKERS").stdout.strip() == "0"
+
+
+@pytest.mark.parametrize("name, value", [
+    ("DEBUG", "maybe"), ("TIME_ZONE", "Mars/Olympus"), ("RIVER_SIZE", "five"), ("IMPORT_WORKERS", "-1"),
+    ("DATABASE_POOLED", "perhaps"),
+])
 def test_bad_settings_are_refused_with_the_variable_named(tmp_path, name, value):
     result = settings_in_subprocess({"VAR_DIR": str(tmp_path), name: value}, "1")
     assert result.returncode != 0 and name in result.stderr
