@@ -5,6 +5,7 @@ forked processes while this one saves, each file in its own transaction, in orde
 """
 
 import multiprocessing
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -83,8 +84,16 @@ def reading(paths, *, date=None, workers=0):
     if workers < 1 or len(paths) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         yield ((path, _read(path, date, now)) for path in paths)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_parser_starts)
+    try:
         yield _ahead(pool, paths, date, now, workers * AHEAD)
+    finally:
+        pool.shutdown(cancel_futures=True)  # on an error or Ctrl+C, what waits is not parsed
+
+
+def _parser_starts():
+    # Ctrl+C is the importing process's to answer: it stops the parsing processes itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _ahead(pool, paths, date, now, most):

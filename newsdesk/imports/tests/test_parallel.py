@@ -1,5 +1,6 @@
 """A large import parses its files in other processes while this one saves them, in order."""
 
+import importlib
 import json
 import os
 from io import StringIO
@@ -11,6 +12,7 @@ from newsdesk.imports import reader
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
 
+import_command = importlib.import_module("newsdesk.imports.management.commands.import")  # a keyword as a name
 pytestmark = pytest.mark.django_db
 FILES = reader.PARALLEL_FROM + 15
 
@@ -115,3 +117,23 @@ def test_a_dry_run_of_many_files_reports_them_and_saves_nothing(tmp_path):
 
     assert error is None and len(rows) > FILES and {row["action"] for row in rows} == {"created"}
     assert not Story.objects.exists() and not Person.objects.exists() and not Topic.objects.exists()
+
+
+def test_an_interrupted_import_keeps_the_files_done_and_says_what_is_left(tmp_path, monkeypatch):
+    save, saved = reader.save_file, []
+
+    def interrupted_at_the_fifth(path, items, **options):
+        if len(saved) == 4:
+            raise KeyboardInterrupt
+        saved.append(path)
+        return save(path, items, **options)
+
+    monkeypatch.setattr(import_command, "save_file", interrupted_at_the_fifth)
+    out = StringIO()
+
+    with pytest.raises(CommandError, match=f"interrupted: {FILES - 4} of {FILES} files not imported") as stop:
+        call_command("import", str(make_folder(tmp_path)), "--workers", "1", stdout=out)
+
+    assert stop.value.returncode == 130
+    assert out.getvalue().startswith(f"4 of {FILES} files imported")
+    assert Story.objects.count() == 2 + 1 + 2 + 1  # two pages with a brief each, two ninjs stories

@@ -50,29 +50,40 @@ class Command(BaseCommand):
             raise CommandError("no .txt or .json files found in " + ", ".join(paths))
         if workers < 0:
             raise CommandError(f"--workers must be 0 or more, not {workers}")
-        counts, failed, cache = {}, [], TagCache()
-        with reading(files, date=date, workers=workers) as parsed:
-            bar = tqdm(parsed, total=len(files), unit="file", file=sys.stderr,
-                       disable=len(files) < 20 or not sys.stderr.isatty())
-            for path, items in bar:
-                try:
-                    if isinstance(items, ImportFailed):
-                        raise items
-                    outcomes = save_file(path, items, dry_run=dry_run, cache=cache)
-                except ImportFailed as err:
-                    failed.append(err)
-                    bar.write(f"error: {err}", file=sys.stderr)
-                    continue
-                for outcome in outcomes:
-                    counts[outcome.action] = counts.get(outcome.action, 0) + 1
-                    if as_json:
-                        self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
-                    elif outcome.action == "skipped":
-                        self.stdout.write(f"skipped {path}: {outcome.reason}")
-        if not as_json:
-            done = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
-            prefix = "dry run, nothing saved: " if dry_run else ""
-            self.stdout.write(f"{prefix}{len(files) - len(failed)} of {len(files)} files imported: {done}")
+        counts, failed, cache, seen = {}, [], TagCache(), 0
+        try:
+            with reading(files, date=date, workers=workers) as parsed:
+                bar = tqdm(parsed, total=len(files), unit="file", file=sys.stderr,
+                           disable=len(files) < 20 or not sys.stderr.isatty())
+                for path, items in bar:
+                    try:
+                        if isinstance(items, ImportFailed):
+                            raise items
+                        outcomes = save_file(path, items, dry_run=dry_run, cache=cache)
+                    except ImportFailed as err:
+                        failed.append(err)
+                        seen += 1
+                        bar.write(f"error: {err}", file=sys.stderr)
+                        continue
+                    seen += 1
+                    for outcome in outcomes:
+                        counts[outcome.action] = counts.get(outcome.action, 0) + 1
+                        if as_json:
+                            self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
+                        elif outcome.action == "skipped":
+                            self.stdout.write(f"skipped {path}: {outcome.reason}")
+        except KeyboardInterrupt:
+            # Each file is its own transaction: the ones done stay, the one being saved is undone
+            # (or, stopped just after its commit, kept: importing again reports it unchanged).
+            self.summary(counts, failed, seen, len(files), dry_run, as_json)
+            raise CommandError(f"interrupted: {len(files) - seen} of {len(files)} files not imported; "
+                               "importing them again is safe", returncode=130) from None
+        self.summary(counts, failed, seen, len(files), dry_run, as_json)
         if failed:
             raise CommandError(f"{len(failed)} of {len(files)} files failed; they changed nothing", returncode=1)
 
+    def summary(self, counts, failed, seen, total, dry_run, as_json):
+        if not as_json:
+            done = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing"
+            prefix = "dry run, nothing saved: " if dry_run else ""
+            self.stdout.write(f"{prefix}{seen - len(failed)} of {total} files imported: {done}")
