@@ -31,6 +31,8 @@ from newsdesk.stories.models import Section, Story, story_url
 LOOKUP_CHUNK = 50
 # Stories of one file whose guids and slugs are looked up in one query (parameters: 5 a story).
 STORY_CHUNK = 500
+# Parameters of one statement at most: PostgreSQL takes 65,535 when they are bound on the server.
+MAX_PARAMETERS = 65_535
 
 
 class ImportFailed(Exception):
@@ -360,6 +362,7 @@ class _Table:
         size = 1
         if bulk and len(rows) > 1:
             size = max(db.ops.bulk_batch_size(list(self.fields.values()), rows), 1)  # every field is inserted
+            size = min(size, MAX_PARAMETERS // len(self.fields))
         ids = []
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]

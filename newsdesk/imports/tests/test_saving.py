@@ -249,3 +249,10 @@ def test_on_postgresql_the_inserts_are_prepared_unless_the_database_is_pooled():
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
         connection.close()
     assert Story.objects.count() == 2
+
+
+def test_a_page_of_thousands_of_briefs_is_written_in_statements_the_database_takes(tmp_path):
+    river = "".join(f"{n // 60 % 24:02d}:{n % 60:02d}\nBrief number {n} of the long page.\n" for n in range(3000))
+    outcomes = import_file(write(tmp_path, "long.txt", f"A long page\nIts body.\nRead next\n{river}"))
+
+    assert len(outcomes) == 3001 and Story.objects.briefs().count() == 3000
