@@ -484,18 +484,17 @@ class _FileWriter:
             probed.update(candidates)
         self.slugs = SlugPicker(Story, taken=taken, probed=probed)
 
-    def plan(self, stories):
-        """The fingerprint of each story and the stories that will be written (not unchanged)."""
-        fingerprints, written = [], []
-        state = {guid: fingerprint for guid, (fingerprint, _) in self.saved.items()}
+    def written(self, stories):
+        """The stories that will be written: not unchanged from what is saved or came before."""
+        written, state = [], {guid: fingerprint for guid, (fingerprint, _) in self.saved.items()}
         for data in stories:
-            fingerprints.append(data.fingerprint())
-            if state.get(data.guid) != fingerprints[-1]:
+            if state.get(data.guid) != data.fingerprint():
                 written.append(data)
-            state[data.guid] = fingerprints[-1]
-        return fingerprints, written
+            state[data.guid] = data.fingerprint()
+        return written
 
-    def save(self, data, fingerprint):
+    def save(self, data):
+        fingerprint = data.fingerprint()
         if data.guid in self.saved:  # saved before, or earlier in this file
             if self.saved[data.guid][1].pk is None:
                 self.flush()
@@ -576,17 +575,16 @@ def import_items(items, *, dry_run=False, cache=None):
         with transaction.atomic(), _rows_cursor() as cursor:
             if stories:
                 writer = _FileWriter(stories, cache, cursor)
-                fingerprints, written = writer.plan(stories)
+                written = writer.written(stories)
                 # The tags of the stories to be written, found or made a model at a time.
                 cache.resolve(Section, [data.section for data in written])
                 cache.resolve(Person, [name for data in written for name in data.people])
                 cache.resolve(Topic, [name for data in written for name in data.topics])
-                fingerprints = iter(fingerprints)
             for item in items:
                 if isinstance(item, Skipped):
                     outcomes.append(Outcome(item.kind, "skipped", reason=item.reason))
                 else:
-                    outcomes.append(writer.save(item, next(fingerprints)))
+                    outcomes.append(writer.save(item))
             if stories:
                 writer.flush()
             if dry_run:
