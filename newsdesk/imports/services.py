@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Subquery, Value
 from django.utils import timezone
 
@@ -258,7 +259,7 @@ class TagCache:
         picker = SlugPicker(model, taken=taken, probed=probed)
         rows = [{"name": clean, "slug": picker.pick(bases[clean])} for clean in missing]
         with connection.cursor() as cursor:
-            ids = _table(model).insert(cursor, rows)
+            ids = _table(model, cursor.db).insert(cursor, rows)
         for clean, pk in zip(missing, ids):
             pending[clean.lower()] = pk
 
@@ -327,6 +328,10 @@ class _Table:
     def _converter(field):
         """(value, database) -> the value as the database takes it."""
         if field.get_internal_type() == "DateTimeField":  # aware, as the importer makes them
+            if connection.vendor == "sqlite" and settings.USE_TZ:
+                # What adapt_datetimefield_value gives, without its checks and lookups each time.
+                zone = connection.timezone
+                return lambda value, db: str(value.astimezone(zone).replace(tzinfo=None))
             return lambda value, db: db.ops.adapt_datetimefield_value(value)
         return field.get_db_prep_save
 
@@ -384,6 +389,39 @@ class _Table:
         return ids
 
 
+class _Direct:
+    """The driver's own cursor, for the few statements a file runs thousands of times
+    (_rows_cursor): Django's cursor wrapper around them (on SQLite, rewriting every
+    placeholder) costs more than SQLite takes to run them. Errors still come out as
+    django.db's, and `db` is the connection, as on Django's cursors."""
+
+    def __init__(self, db, cursor):
+        self.db, self.cursor = db, cursor
+        self.qmark = db.vendor == "sqlite"
+
+    def execute(self, sql, params=()):
+        with self.db.wrap_database_errors:
+            return self.cursor.execute(_qmark(sql) if self.qmark else sql, params)
+
+    def fetchall(self):
+        with self.db.wrap_database_errors:
+            return self.cursor.fetchall()
+
+    @property
+    def lastrowid(self):
+        return self.cursor.lastrowid
+
+    def close(self):
+        self.cursor.close()
+
+
+@functools.lru_cache(maxsize=1024)
+def _qmark(sql):
+    """SQL written with %s as sqlite3 takes it. (Only SQL made in this module comes here:
+    it holds no literal %.)"""
+    return sql.replace("%s", "?")
+
+
 try:
     import psycopg
 
@@ -401,9 +439,9 @@ except ImportError:  # psycopg is only needed for PostgreSQL
 _TABLES = {}
 
 
-def _table(model):
-    """The _Table of `model` for this connection's kind of database, made once."""
-    key = (connection.vendor, model)
+def _table(model, db):
+    """The _Table of `model` for the database `db`'s kind, made once."""
+    key = (db.vendor, model)
     if key not in _TABLES:
         _TABLES[key] = _Table(model)
     return _TABLES[key]
@@ -527,13 +565,13 @@ class _FileWriter:
     def flush(self):
         if self.new:
             people, topics = [], []
-            ids = _table(Story).insert(self.cursor, [values for values, _, _, _ in self.new])
+            ids = _table(Story, self.cursor.db).insert(self.cursor, [values for values, _, _, _ in self.new])
             for pk, (_, person_ids, topic_ids, outcome) in zip(ids, self.new):
                 outcome.pk = pk
                 people += [{"story_id": pk, "person_id": tag} for tag in person_ids]
                 topics += [{"story_id": pk, "topic_id": tag} for tag in topic_ids]
-            _table(Story.people.through).insert(self.cursor, people, returning=False)
-            _table(Story.topics.through).insert(self.cursor, topics, returning=False)
+            _table(Story.people.through, self.cursor.db).insert(self.cursor, people, returning=False)
+            _table(Story.topics.through, self.cursor.db).insert(self.cursor, topics, returning=False)
             self.new = []
         # A link by guid, once the story it leads to may be written too (it may come later in the file).
         for outcome, guid in self.links:
@@ -543,26 +581,34 @@ class _FileWriter:
 
 @contextmanager
 def _rows_cursor():
-    """The cursor a file's stories are looked up and written with. On PostgreSQL its
-    statements are bound on the server and its inserts prepared: an import runs the same
-    few thousands of times, and the server then parses each once, not once a file.
-    (Django's own cursors bind on the client and prepare nothing; they are left so, and
-    used here too where queries are logged, so that the log shows these as usual.)"""
-    # DISABLE_SERVER_SIDE_CURSORS is what a connection pooler in transaction mode asks for:
-    # it may not keep a prepared statement for the connection that made it.
-    plain = connection.queries_logged or connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
-    if connection.vendor != "postgresql" or psycopg is None or plain:
-        with connection.cursor() as cursor:
+    """The cursor a file's stories are looked up and written with: the driver's own
+    (_Direct). On PostgreSQL its statements are bound on the server and its inserts
+    prepared: an import runs the same few thousands of times, and the server then
+    parses each once, not once a file. Where queries are logged, Django's own cursor is
+    used instead, so that the log shows these as usual."""
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.` costs a lookup
+    if db.queries_logged:
+        with db.cursor() as cursor:
             yield cursor
         return
-    connection.ensure_connection()
-    raw = connection.connection
-    threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+    db.ensure_connection()
+    raw = db.connection
+    # DISABLE_SERVER_SIDE_CURSORS is what a connection pooler in transaction mode asks for:
+    # it may not keep a prepared statement for the connection that made it.
+    preparing = db.vendor == "postgresql" and psycopg is not None
+    if preparing and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
+        threshold, raw.prepare_threshold = raw.prepare_threshold, 0
+        cursor = _Direct(db, _Preparing(raw))
+    else:
+        threshold = None
+        # sqlite3's plain cursor: Django's own rewrites every statement's placeholders.
+        cursor = _Direct(db, raw.cursor() if db.vendor == "sqlite" else db.create_cursor())
     try:
-        with connection.make_cursor(_Preparing(raw)) as cursor:
-            yield cursor
+        yield cursor
     finally:
-        raw.prepare_threshold = threshold
+        cursor.close()
+        if threshold is not None:
+            raw.prepare_threshold = threshold
 
 
 def import_items(items, *, dry_run=False, cache=None):

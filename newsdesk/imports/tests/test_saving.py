@@ -6,12 +6,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.conftest import make_article
 from newsdesk.imports.reader import import_file
-from newsdesk.imports.services import ImportFailed, StoryData, TagCache, import_items, label_kinds
+from newsdesk.imports.services import ImportFailed, StoryData, TagCache, _rows_cursor, _table, import_items, label_kinds
 from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug
@@ -214,6 +215,20 @@ def test_a_file_the_database_refuses_fails_whole_and_the_next_one_imports(tmp_pa
 
     outcomes = import_file(write(tmp_path, "next.txt", "Ferry news\nThe ferry is late.\n"), cache=TagCache())
     assert [o.action for o in outcomes] == ["created"] and Story.objects.count() == 2
+
+
+def test_a_row_the_database_refuses_is_a_django_error_from_the_drivers_own_cursor():
+    # The few statements run per file skip Django's cursor wrapper; their errors must not.
+    import_items([story(1)])
+    row = Story.objects.values().get()
+    del row["id"]
+    row["slug"] = "another-slug"  # the guid is still taken
+
+    with pytest.raises(IntegrityError):
+        with transaction.atomic(), _rows_cursor() as cursor:
+            assert not isinstance(cursor, CursorWrapper)
+            _table(Story, cursor.db).insert(cursor, [row])
+    assert Story.objects.count() == 1
 
 
 def test_a_brief_links_to_its_article_by_guid_even_later_in_the_same_file():
