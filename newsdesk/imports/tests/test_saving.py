@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from newsdesk.conftest import make_article
 from newsdesk.imports.reader import import_file
-from newsdesk.imports.services import ImportFailed, StoryData, TagCache, _rows_cursor, _table, import_items, label_kinds
+from newsdesk.imports.services import (
+    RUN_CHECKPOINT_PAGES, ImportFailed, StoryData, TagCache, _rows_cursor, _table, import_items, import_run, label_kinds,
+)
 from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug
@@ -264,6 +266,23 @@ def test_on_postgresql_the_inserts_are_prepared_unless_the_database_is_pooled():
         connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = False
         connection.close()
     assert Story.objects.count() == 2
+
+
+def wal_autocheckpoint():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the write-ahead log's checkpoints are SQLite's")
+@pytest.mark.django_db(transaction=True)  # a run outside any transaction, as the command's
+def test_on_sqlite_a_run_checkpoints_less_often_and_puts_the_usual_interval_back(tmp_path):
+    usual = wal_autocheckpoint()
+    with import_run():
+        assert wal_autocheckpoint() == RUN_CHECKPOINT_PAGES
+        import_file(write(tmp_path, "page.txt", "Ferry news\nThe ferry is late.\n"))
+    assert wal_autocheckpoint() == usual < RUN_CHECKPOINT_PAGES
+    assert Story.objects.count() == 1
 
 
 def test_a_page_of_thousands_of_briefs_is_written_in_statements_the_database_takes(tmp_path):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from newsdesk.imports.reader import reading, save_file
-from newsdesk.imports.services import ImportFailed, TagCache
+from newsdesk.imports.services import ImportFailed, TagCache, import_run
 
 SUFFIXES = {".txt", ".json", ".text", ".ninjs"}
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             raise CommandError(f"--workers must be 0 or more, not {workers}")
         counts, failed, cache, seen = {}, [], TagCache(), 0
         try:
-            with reading(files, date=date, workers=workers) as parsed:
+            with import_run(), reading(files, date=date, workers=workers) as parsed:
                 bar = tqdm(parsed, total=len(files), unit="file", file=sys.stderr,
                            disable=len(files) < 20 or not sys.stderr.isatty())
                 for path, items in bar:
