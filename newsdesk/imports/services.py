@@ -327,11 +327,11 @@ class _Table:
     @staticmethod
     def _converter(field):
         """(value, database) -> the value as the database takes it."""
-        if field.get_internal_type() == "DateTimeField":  # aware, as the importer makes them
+        if field.get_internal_type() == "DateTimeField":
             if connection.vendor == "sqlite" and settings.USE_TZ:
                 # What adapt_datetimefield_value gives, without its checks and lookups each time.
                 zone = connection.timezone
-                return lambda value, db: str(value.astimezone(zone).replace(tzinfo=None))
+                return lambda value, db: str(value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value)
             return lambda value, db: db.ops.adapt_datetimefield_value(value)
         return field.get_db_prep_save
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -231,6 +232,17 @@ def test_a_row_the_database_refuses_is_a_django_error_from_the_drivers_own_curso
             assert not isinstance(cursor, CursorWrapper)
             _table(Story, cursor.db).insert(cursor, [row])
     assert Story.objects.count() == 1
+
+
+def test_times_in_any_zone_come_back_as_the_same_moments():
+    oslo, kolkata = ZoneInfo("Europe/Oslo"), ZoneInfo("Asia/Kolkata")
+    published = datetime(2026, 3, 29, 3, 30, tzinfo=oslo)  # just after the clocks went forward
+    updated = datetime(2026, 3, 29, 9, 45, 30, 250000, tzinfo=kolkata)
+    import_items([story(1, published_at=published, updated_at=updated, created_at=published)])
+
+    saved = Story.objects.get()
+    assert (saved.published_at, saved.updated_at, saved.created_at) == (published, updated, published)
+    assert saved.published_at.utcoffset().total_seconds() == 0  # read back in UTC
 
 
 def test_a_brief_links_to_its_article_by_guid_even_later_in_the_same_file():
