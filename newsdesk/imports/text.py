@@ -12,6 +12,7 @@
 Page chrome (comment prompts, share and footer lines) is recognised and dropped.
 """
 
+import codecs
 import hashlib
 import re
 from datetime import datetime, time, timedelta
@@ -54,11 +55,15 @@ def _digest(text):
 
 
 def decode(path, raw):
+    """A file's text: UTF-8, or UTF-16 where a byte-order mark says so (what Windows tools
+    save as "Unicode text")."""
+    encoding = "utf-16" if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(encoding)
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise ImportFailed(path, line, f"not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
+        line = raw[: err.start].decode(encoding, errors="replace").count("\n") + 1
+        name = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        raise ImportFailed(path, line, f"not {name} text (byte 0x{raw[err.start]:02x} at offset {err.start})") from None
 
 
 def parse_text(path, raw, *, date=None, now=None):

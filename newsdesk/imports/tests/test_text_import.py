@@ -162,6 +162,30 @@ def test_invalid_utf8_names_the_line(tmp_path):
     assert "not UTF-8" in failure.value.reason
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_page_saved_as_unicode_text_by_a_windows_tool_imports(tmp_path, encoding):
+    page = "Fergen går igjen\r\nFørste avsnitt om fergen.\r\n\r\nAndre avsnitt.\r\n"
+    bom = "\ufeff" if encoding == "utf-16-be" else ""  # "utf-16" writes its own mark
+    path = tmp_path / "side.txt"
+    path.write_bytes((bom + page).encode(encoding))
+
+    [article] = [o.story for o in import_file(path)]
+
+    assert article.headline == "Fergen går igjen"
+    assert "Første avsnitt om fergen." in article.body and "Andre avsnitt." in article.body
+
+
+def test_a_broken_unicode_text_page_fails_on_its_line(tmp_path):
+    path = tmp_path / "broken.txt"
+    path.write_bytes("Overskrift\nFørste linje.\n".encode("utf-16") + b"\x00")  # half a character
+
+    with pytest.raises(ImportFailed) as failure:
+        import_file(path)
+
+    assert failure.value.line == 3
+    assert "not UTF-16 text" in failure.value.reason
+
+
 def test_a_failing_file_leaves_the_database_as_it_was_and_the_others_import(tmp_path):
     good = write(tmp_path, "a.txt", "Good page\nA fine body.\nRead next\n10:00\nA brief.\n")
     # The article would save before the river fails: the transaction must undo it.
