@@ -624,13 +624,17 @@ def import_run():
     however often it changed, so fewer of them copy and sync far less. The log is
     checkpointed at the end, and the usual interval restored."""
     db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "sqlite":
+    usual = None
+    if db.vendor == "sqlite":
+        with db.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            (usual,) = cursor.fetchone()
+    # Left as it is when off (0 or less: someone else checkpoints) or already as long.
+    if usual is None or not 0 < usual < RUN_CHECKPOINT_PAGES:
         yield
         return
     with db.cursor() as cursor:
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        (usual,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {max(usual, RUN_CHECKPOINT_PAGES)}")
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {RUN_CHECKPOINT_PAGES}")
     try:
         yield
     finally:

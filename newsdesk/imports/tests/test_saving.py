@@ -297,6 +297,19 @@ def test_on_sqlite_a_run_checkpoints_less_often_and_puts_the_usual_interval_back
     assert Story.objects.count() == 1
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the write-ahead log's checkpoints are SQLite's")
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_run_leaves_checkpoints_alone_where_someone_else_makes_them():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        with import_run():
+            assert wal_autocheckpoint() == 0
+        assert wal_autocheckpoint() == 0
+    finally:
+        connection.close()  # the next connection has SQLite's default again
+
+
 def test_a_page_of_thousands_of_briefs_is_written_in_statements_the_database_takes(tmp_path):
     river = "".join(f"{n // 60 % 24:02d}:{n % 60:02d}\nBrief number {n} of the long page.\n" for n in range(3000))
     outcomes = import_file(write(tmp_path, "long.txt", f"A long page\nIts body.\nRead next\n{river}"))
