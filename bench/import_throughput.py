@@ -47,7 +47,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from newsdesk.imports.reader import parse_file  # noqa: E402
-from newsdesk.imports.services import ImportFailed, Skipped, TagCache, tag_labels  # noqa: E402
+from newsdesk.imports.services import ImportFailed, Skipped, TagCache, _rows_cursor, import_run, tag_labels  # noqa: E402
 from newsdesk.people.models import Person, Topic  # noqa: E402
 from newsdesk.slugs import slugify  # noqa: E402
 from newsdesk.stories import body  # noqa: E402
@@ -288,8 +288,9 @@ def bulk_insert(items):
 def per_file_floor(files):
     """The same stories again, one transaction per file, with only the statements a file
     needs (a lookup of its guids, one insert of its stories, one per link table), their SQL
-    and values made beforehand: what one transaction per file costs this database, with no
-    importer around it. Run after the import, against tables as full; the rows are deleted
+    and values made beforehand, run as the import runs its own (the driver's cursor, a run's
+    checkpoints): what one transaction per file costs this database, with no importer
+    around it. Run after the import, against tables as full; the rows are deleted
     afterwards. [(format, stories, seconds)] for each file."""
     if not connection.features.can_return_rows_from_bulk_insert:
         return []
@@ -320,20 +321,26 @@ def per_file_floor(files):
         sql = insert + ", ".join([row] * len(items)) + " " + connection.ops.return_insert_columns([meta.pk])[0]
         planned.append((fmt, len(items), lookup, guids, sql, params, tags))
     timings = []
-    for fmt, count, lookup, guids, sql, params, tags in planned:
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(lookup, guids)
-            cursor.fetchall()
-            cursor.execute(sql, params)
-            ids = [pk for (pk,) in cursor.fetchall()]
-            for through, which in ((Story.people.through, 0), (Story.topics.through, 1)):
-                pairs = [(pk, tag) for pk, both in zip(ids, tags) for tag in both[which]]
-                if pairs:
-                    cursor.execute(links[through] + ", ".join(["(%s, %s)"] * len(pairs)), [v for pair in pairs for v in pair])
-        timings.append((fmt, count, time.perf_counter() - started))
+    with import_run():  # the database as the import has it: its cursor, its checkpoints
+        for fmt, count, lookup, guids, sql, params, tags in planned:
+            timings.append((fmt, count, _floor_file(lookup, guids, sql, params, tags, links)))
     Story.objects.filter(guid__startswith="floor:").delete()
     return timings
+
+
+def _floor_file(lookup, guids, sql, params, tags, links):
+    """Seconds for one file's bare statements, in one transaction."""
+    started = time.perf_counter()
+    with transaction.atomic(), _rows_cursor() as cursor:
+        cursor.execute(lookup, guids)
+        cursor.fetchall()
+        cursor.execute(sql, params)
+        ids = [pk for (pk,) in cursor.fetchall()]
+        for through, which in ((Story.people.through, 0), (Story.topics.through, 1)):
+            pairs = [(pk, tag) for pk, both in zip(ids, tags) for tag in both[which]]
+            if pairs:
+                cursor.execute(links[through] + ", ".join(["(%s, %s)"] * len(pairs)), [v for pair in pairs for v in pair])
+    return time.perf_counter() - started
 
 
 def database_description():
