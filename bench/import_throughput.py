@@ -47,7 +47,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from newsdesk.imports.reader import parse_file  # noqa: E402
-from newsdesk.imports.services import ImportFailed, Skipped, TagCache, _rows_cursor, import_run, tag_labels  # noqa: E402
+from newsdesk.imports.services import (  # noqa: E402
+    AT_ONCE_STORIES, ImportFailed, Skipped, TagCache, _at_once_sql, _rows_cursor, _table, _values, import_run, tag_labels,
+)
 from newsdesk.people.models import Person, Topic  # noqa: E402
 from newsdesk.slugs import slugify  # noqa: E402
 from newsdesk.stories import body  # noqa: E402
@@ -287,15 +289,20 @@ def bulk_insert(items):
 
 def per_file_floor(files):
     """The same stories again, one transaction per file, with only the statements a file
-    needs (a lookup of its guids, one insert of its stories, one per link table), their SQL
-    and values made beforehand, run as the import runs its own (the driver's cursor, a run's
-    checkpoints): what one transaction per file costs this database, with no importer
-    around it. Run after the import, against tables as full; the rows are deleted
-    afterwards. [(format, stories, seconds)] for each file."""
+    needs, their SQL and values made beforehand, run as the import runs its own (the
+    driver's cursor, a run's checkpoints): what one transaction per file costs this
+    database, with no importer around it. On SQLite: a lookup of its guids, one insert
+    of its stories, one per link table. On PostgreSQL, as the import writes a file of new
+    stories: one statement writing its stories and their links (guarded, for a file of
+    one story), after a lookup of its guids where it has more. Run after the import,
+    against tables as full; the rows are deleted afterwards. [(format, stories, seconds)]
+    for each file."""
     if not connection.features.can_return_rows_from_bulk_insert:
         return []
     meta, qn, now = Story._meta, connection.ops.quote_name, timezone.now()
+    at_once = connection.vendor == "postgresql"
     fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+    cache = TagCache()
     people = {name.lower(): pk for pk, name in Person.objects.values_list("pk", "name")}
     topics = {name.lower(): pk for pk, name in Topic.objects.values_list("pk", "name")}
     insert = "INSERT INTO {} ({}) VALUES ".format(qn(meta.db_table), ", ".join(qn(f.column) for f in fields))
@@ -304,7 +311,7 @@ def per_file_floor(files):
              for through, column in ((Story.people.through, "person_id"), (Story.topics.through, "topic_id"))}
     planned, n = [], 0
     for fmt, items in files:
-        guids, params, tags = [], [], []
+        guids, params, tags, rows = [], [], [], []
         for item in items:
             n += 1
             story = Story(
@@ -316,10 +323,18 @@ def per_file_floor(files):
             )
             guids.append(story.guid)
             params += [f.get_db_prep_save(f.pre_save(story, True), connection) for f in fields]
-            tags.append(({people[p.lower()] for p in item.people}, {topics[t.lower()] for t in item.topics}))
+            tags.append((sorted({people[p.lower()] for p in item.people}), sorted({topics[t.lower()] for t in item.topics})))
+            rows.append({**_values(item, cache, item.fingerprint()), "guid": story.guid, "slug": story.slug})
         lookup = "SELECT {} FROM {} WHERE {} IN ({})".format(qn("id"), qn(meta.db_table), qn("guid"), ", ".join(["%s"] * len(guids)))
-        sql = insert + ", ".join([row] * len(items)) + " " + connection.ops.return_insert_columns([meta.pk])[0]
-        planned.append((fmt, len(items), lookup, guids, sql, params, tags))
+        if at_once and len(items) <= AT_ONCE_STORIES:
+            sql = _at_once_sql(tuple(rows[0]), len(rows), len(rows) == 1)
+            params = []
+            for values, (person_ids, topic_ids) in zip(_table(Story, connection).params(rows, connection), tags):
+                params += values + [person_ids, topic_ids]
+            tags = None
+        else:
+            sql = insert + ", ".join([row] * len(items)) + " " + connection.ops.return_insert_columns([meta.pk])[0]
+        planned.append((fmt, len(items), lookup if len(items) > 1 or tags is not None else None, guids, sql, params, tags))
     timings = []
     with import_run():  # the database as the import has it: its cursor, its checkpoints
         for fmt, count, lookup, guids, sql, params, tags in planned:
@@ -329,8 +344,17 @@ def per_file_floor(files):
 
 
 def _floor_file(lookup, guids, sql, params, tags, links):
-    """Seconds for one file's bare statements, in one transaction."""
+    """Seconds for one file's bare statements, in one transaction (`tags` None: `sql`
+    writes the links too, and is a transaction by itself)."""
     started = time.perf_counter()
+    if tags is None:
+        with _rows_cursor() as cursor:
+            if lookup:
+                cursor.execute(lookup, guids)
+                cursor.fetchall()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+        return time.perf_counter() - started
     with transaction.atomic(), _rows_cursor() as cursor:
         cursor.execute(lookup, guids)
         cursor.fetchall()

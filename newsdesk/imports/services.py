@@ -4,21 +4,28 @@ Parsers (text.py, ninjs.py) turn a file into `StoryData`; `import_items` saves
 them in one transaction, so a file imports whole or not at all. A file costs a
 fixed handful of queries whatever it holds: one finds its stories already saved
 and the slugs already taken, one insert writes its new stories and one per table
-their people and topic links. People, topics and sections are read once per
-import run (`TagCache`), so a known name costs nothing. A story that changes is
-updated on its own, through the ORM; new ones are written as plain rows, since
-building model instances and SQL through the ORM would cost more than storing them.
+their people and topic links (on PostgreSQL, one statement writes all three). People,
+topics and sections are read once per import run (`TagCache`), so a known name costs
+nothing. A story that changes is updated on its own, through the ORM; new ones are
+written as plain rows, since building model instances and SQL through the ORM would
+cost more than storing them.
+
+On PostgreSQL, a file of new stories whose tags the run knows (most files of a wire
+run) needs no transaction around it: the one statement that writes it is a
+transaction by itself, so it costs one round trip, or two with a lookup first
+(`_import_at_once`). Anything else goes the usual way.
 """
 
 import functools
 import hashlib
 import json
+from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import Subquery, Value
 from django.utils import timezone
 
@@ -318,7 +325,7 @@ class _Table:
         meta = model._meta
         self.model, self.pk = model, meta.pk
         self.fields = {f.attname: f for f in meta.concrete_fields if f is not meta.auto_field}
-        self.sql = {}
+        self.sql, self.layouts = {}, {}
 
     def _needs_converting(self, field):
         target = field.target_field if field.is_relation else field
@@ -335,13 +342,45 @@ class _Table:
             return lambda value, db: db.ops.adapt_datetimefield_value(value)
         return field.get_db_prep_save
 
+    def layout(self, columns):
+        """For rows giving `columns`: every field in the order a row's values go (those
+        given, then those left to their defaults), the defaults (field, made a statement
+        at a time, value), and the positions of the given columns that need converting."""
+        if columns not in self.layouts:
+            rest = [f for name, f in self.fields.items() if name not in columns]
+            convert = [(i, self._converter(self.fields[name])) for i, name in enumerate(columns)
+                       if self._needs_converting(self.fields[name])]
+            # Defaults that are values are converted once; a callable one (now()) once a statement.
+            rest = [(f, f.has_default() and callable(f.default)) for f in rest]
+            fixed = [None if per_statement else f.get_db_prep_save(f.get_default(), connection) for f, per_statement in rest]
+            self.layouts[columns] = (
+                [self.fields[name] for name in columns] + [f for f, _ in rest],
+                [(f, per_statement, value) for (f, per_statement), value in zip(rest, fixed)],
+                convert,
+            )
+        return self.layouts[columns]
+
+    def params(self, rows, db):
+        """The values of `rows` (all giving the same columns) as one statement binds them:
+        a list for each row, every field in `layout` order."""
+        _, rest, convert = self.layout(tuple(rows[0]))
+        columns = tuple(rows[0])
+        tail = [f.get_db_prep_save(f.get_default(), db) if per_statement else value for f, per_statement, value in rest]
+        params = []
+        for row in rows:
+            values = [row[name] for name in columns]
+            for i, to_db in convert:
+                if values[i] is not None:
+                    values[i] = to_db(values[i], db)
+            values += tail
+            params.append(values)
+        return params
+
     def _shape(self, columns, count, returning):
-        """The INSERT of `count` rows giving `columns`, the fields left to their defaults, and
-        the positions of the given columns that need converting."""
+        """The INSERT of `count` rows giving `columns`."""
         key = (columns, count, returning)
         if key not in self.sql:
-            rest = [f for name, f in self.fields.items() if name not in columns]
-            fields = [self.fields[name] for name in columns] + rest
+            fields = self.layout(columns)[0]
             qn = connection.ops.quote_name
             row = "(" + ", ".join(["%s"] * len(fields)) + ")"
             sql = "INSERT INTO {} ({}) VALUES {}".format(
@@ -349,12 +388,7 @@ class _Table:
             )
             if returning:
                 sql += " " + connection.ops.return_insert_columns([self.pk])[0]
-            convert = [(i, self._converter(self.fields[name])) for i, name in enumerate(columns)
-                       if self._needs_converting(self.fields[name])]
-            # Defaults that are values are converted once; a callable one (now()) once a statement.
-            rest = [(f, f.has_default() and callable(f.default)) for f in rest]
-            fixed = [None if per_statement else f.get_db_prep_save(f.get_default(), connection) for f, per_statement in rest]
-            self.sql[key] = sql, [(f, per_statement, value) for (f, per_statement), value in zip(rest, fixed)], convert
+            self.sql[key] = sql
         return self.sql[key]
 
     def insert(self, cursor, rows, *, returning=True):
@@ -371,17 +405,8 @@ class _Table:
         ids = []
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            sql, rest, convert = self._shape(columns, len(batch), returning and bulk)
-            tail = [f.get_db_prep_save(f.get_default(), db) if per_statement else value for f, per_statement, value in rest]
-            params = []
-            for row in batch:
-                values = [row[name] for name in columns]
-                for i, to_db in convert:
-                    if values[i] is not None:
-                        values[i] = to_db(values[i], db)
-                params += values
-                params += tail
-            cursor.execute(sql, params)
+            sql = self._shape(columns, len(batch), returning and bulk)
+            cursor.execute(sql, list(chain.from_iterable(self.params(batch, db))))
             if returning and bulk:
                 ids += [pk for (pk,) in cursor.fetchall()]
             elif returning:
@@ -426,12 +451,13 @@ try:
     import psycopg
 
     class _Preparing(psycopg.Cursor):
-        """A cursor that binds on the server and prepares its INSERTs (for _rows_cursor).
-        A SELECT is planned with its values each time: a plan made once, while the table
-        was small, would scan it whole for ever after."""
+        """A cursor that binds on the server and prepares its INSERTs and one-statement
+        writes (_at_once_sql, which read no table), for _rows_cursor. A SELECT is planned
+        with its values each time: a plan made once, while the table was small, would
+        scan it whole for ever after."""
 
         def execute(self, query, params=None, **options):
-            return super().execute(query, params, prepare=query.startswith("INSERT"))
+            return super().execute(query, params, prepare=query.startswith(("INSERT", "WITH v ")))
 except ImportError:  # psycopg is only needed for PostgreSQL
     psycopg = None
 
@@ -506,10 +532,13 @@ class _FileWriter:
     fingerprint and the outcome a later unchanged item of that guid reports.
     """
 
-    def __init__(self, stories, cache, cursor):
+    def __init__(self, stories, cache, cursor, *, look_up=True):
         self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
         self.bases = {data.guid: data.slug_base() for data in stories}
         guids, taken, probed = list(self.bases), set(), set()
+        if not look_up:  # written as if new, each story on its base slug (write_at_once with `guard`)
+            probed = {slug for base in self.bases.values() for slug in slug_candidates(base)}
+            guids = []
         for start in range(0, len(guids), STORY_CHUNK):
             chunk = guids[start : start + STORY_CHUNK]
             candidates = list(dict.fromkeys(slug for guid in chunk for slug in slug_candidates(self.bases[guid])))
@@ -563,6 +592,9 @@ class _FileWriter:
         return Outcome(story.kind, "updated", pk=story.pk, slug=story.slug, story=story)
 
     def flush(self):
+        # On PostgreSQL, the new stories and their links in one statement (their guids were looked up).
+        if self.new and self.cursor.db.vendor == "postgresql" and len(self.new) <= AT_ONCE_STORIES:
+            self.write_at_once()
         if self.new:
             people, topics = [], []
             ids = _table(Story, self.cursor.db).insert(self.cursor, [values for values, _, _, _ in self.new])
@@ -577,6 +609,110 @@ class _FileWriter:
         for outcome, guid in self.links:
             Story.objects.filter(pk=outcome.pk).update(link=Subquery(Story.objects.filter(guid=guid).values("pk")[:1]))
         self.links = []
+
+
+    def write_at_once(self, *, guard=False):
+        """Write the waiting new stories and their links in one statement (_at_once_sql),
+        on PostgreSQL: a statement is a transaction of its own, so, outside a transaction,
+        this is the file's one transaction in one round trip. With `guard`, nothing is
+        written if a story's guid or slug is taken. Whether they were written."""
+        rows = [values for values, _, _, _ in self.new]
+        table = _table(Story, self.cursor.db)
+        params = []
+        for values, (_, person_ids, topic_ids, _) in zip(table.params(rows, self.cursor.db), self.new):
+            params += values
+            params += (person_ids, topic_ids)
+        self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard), params)
+        ids = dict((guid, pk) for pk, guid in self.cursor.fetchall())
+        if len(ids) < len(rows):
+            return False
+        for values, _, _, outcome in self.new:
+            outcome.pk = ids[values["guid"]]
+        self.new = []
+        return True
+
+
+# Files of at most this many stories may be written in one statement (_import_at_once).
+AT_ONCE_STORIES = 50
+
+
+@functools.lru_cache(maxsize=256)
+def _at_once_sql(columns, count, guard):
+    """One PostgreSQL statement writing `count` new stories (their values giving `columns`,
+    then their people's and topics' ids as two arrays) and their links, and giving each
+    story's (id, guid). The values are cast where they are given, so that every row has
+    the column's type; a story's links are found by its guid, unique in the file. With
+    `guard`, ON CONFLICT DO NOTHING: a story whose guid or slug is taken is not written,
+    nor its links (meant for a file of one story, so that the statement writes all or
+    nothing)."""
+    qn = connection.ops.quote_name
+    fields = _table(Story, connection).layout(columns)[0]
+    names = ", ".join(qn(f.column) for f in fields)
+    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ", %s::bigint[], %s::bigint[])"
+    pk, guid = qn(Story._meta.pk.column), qn(Story._meta.get_field("guid").column)
+    links = []
+    for name, relation in (("people", Story.people), ("topics", Story.topics)):
+        through = relation.through._meta
+        links.append(
+            f"{name}_written AS (INSERT INTO {qn(through.db_table)} "
+            f"({qn(relation.field.m2m_column_name())}, {qn(relation.field.m2m_reverse_name())}) "
+            f"SELECT s.{pk}, unnest(v._{name}) FROM s JOIN v ON v.{guid} = s.{guid})"
+        )
+    return (
+        f"WITH v ({names}, _people, _topics) AS (VALUES {', '.join([row] * count)}), "
+        f"s AS (INSERT INTO {qn(Story._meta.db_table)} ({names}) SELECT {names} FROM v"
+        f"{' ON CONFLICT DO NOTHING' if guard else ''} RETURNING {pk}, {guid}), "
+        + ", ".join(links)
+        + f" SELECT s.{pk}, s.{guid} FROM s"
+    )
+
+
+def _tags_known(stories, cache):
+    """Whether the run knows every section, person and topic these stories name."""
+    return all(
+        (not data.section.strip() or cache.has(Section, data.section))
+        and all(cache.has(Person, name) for name in data.people)
+        and all(cache.has(Topic, name) for name in data.topics)
+        for data in stories
+    )
+
+
+def _import_at_once(items, stories, cache):
+    """The outcomes of a file saved in one statement, or None where it cannot be.
+
+    On PostgreSQL, outside a transaction, a file whose stories are all new and whose tags
+    the run knows is written by one statement (write_at_once), atomic by itself, with no
+    transaction around it: one round trip for a file of one story (guarded: a taken guid
+    or slug writes nothing), two for more (a lookup of their guids and slugs first).
+    Anything else (a story saved before, a new tag, a link by guid, a statement that
+    fails) goes the usual way, in a transaction, which looks again and says why."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if (
+        db.vendor != "postgresql"
+        or not stories
+        or len(stories) > AT_ONCE_STORIES
+        # Inside a transaction, a savepoint keeps a failing file from spoiling it: the usual way.
+        or not db.get_autocommit()
+        or any(data.link_guid for data in stories)
+        or len({data.guid for data in stories}) < len(stories)
+        or not _tags_known(stories, cache)
+    ):
+        return None
+    single = len(stories) == 1
+    try:
+        with _rows_cursor() as cursor:
+            writer = _FileWriter(stories, cache, cursor, look_up=not single)
+            if writer.saved:
+                return None
+            outcomes = [
+                Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
+                for item in items
+            ]
+            if not writer.write_at_once(guard=single):
+                return None
+    except DatabaseError:  # written meanwhile, say: nothing was, and the usual way tells
+        return None
+    return outcomes
 
 
 @contextmanager
@@ -650,6 +786,10 @@ def import_items(items, *, dry_run=False, cache=None):
     outcomes = []
     stories = [item for item in items if isinstance(item, StoryData)]
     tag_labels(stories, cache)
+    if not dry_run:
+        at_once = _import_at_once(items, stories, cache)
+        if at_once is not None:
+            return at_once
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
             if stories:
