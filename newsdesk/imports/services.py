@@ -420,13 +420,13 @@ class _Direct:
     placeholder) costs more than SQLite takes to run them. Errors still come out as
     django.db's, and `db` is the connection, as on Django's cursors."""
 
-    def __init__(self, db, cursor):
-        self.db, self.cursor = db, cursor
-        self.qmark = db.vendor == "sqlite"
+    def __init__(self, db, cursor, placeholders=None):
+        # `placeholders`: SQL written with %s, as the driver's cursor takes it (_qmark, _dollars).
+        self.db, self.cursor, self.placeholders = db, cursor, placeholders
 
     def execute(self, sql, params=()):
         with self.db.wrap_database_errors:
-            return self.cursor.execute(_qmark(sql) if self.qmark else sql, params)
+            return self.cursor.execute(self.placeholders(sql) if self.placeholders else sql, params)
 
     def fetchall(self):
         with self.db.wrap_database_errors:
@@ -447,14 +447,23 @@ def _qmark(sql):
     return sql.replace("%s", "?")
 
 
+@functools.lru_cache(maxsize=1024)
+def _dollars(sql):
+    """SQL written with %s as PostgreSQL numbers its parameters ($1, $2 ...), for psycopg's
+    raw cursor: its own cursor finds the %s of every statement again each time it runs
+    one with more than 50 parameters, which a file's insert of a few stories has."""
+    parts = sql.split("%s")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
 try:
     import psycopg
 
-    class _Preparing(psycopg.Cursor):
+    class _Preparing(psycopg.RawCursor):
         """A cursor that binds on the server and prepares its INSERTs and one-statement
-        writes (_at_once_sql, which read no table), for _rows_cursor. A SELECT is planned
-        with its values each time: a plan made once, while the table was small, would
-        scan it whole for ever after."""
+        writes (_at_once_sql, which read no table), for _rows_cursor; its SQL numbers its
+        parameters (_dollars). A SELECT is planned with its values each time: a plan made
+        once, while the table was small, would scan it whole for ever after."""
 
         def execute(self, query, params=None, **options):
             return super().execute(query, params, prepare=query.startswith(("INSERT", "WITH v ")))
@@ -734,11 +743,11 @@ def _rows_cursor():
     preparing = db.vendor == "postgresql" and psycopg is not None
     if preparing and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         threshold, raw.prepare_threshold = raw.prepare_threshold, 0
-        cursor = _Direct(db, _Preparing(raw))
+        cursor = _Direct(db, _Preparing(raw), _dollars)
     else:
         threshold = None
         # sqlite3's plain cursor: Django's own rewrites every statement's placeholders.
-        cursor = _Direct(db, raw.cursor() if db.vendor == "sqlite" else db.create_cursor())
+        cursor = _Direct(db, raw.cursor(), _qmark) if db.vendor == "sqlite" else _Direct(db, db.create_cursor())
     try:
         yield cursor
     finally:
