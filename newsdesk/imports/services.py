@@ -19,10 +19,10 @@ transaction by itself, so it costs one round trip, or two with a lookup first
 import functools
 import hashlib
 import json
-from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from itertools import chain
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
@@ -618,7 +618,6 @@ class _FileWriter:
         for outcome, guid in self.links:
             Story.objects.filter(pk=outcome.pk).update(link=Subquery(Story.objects.filter(guid=guid).values("pk")[:1]))
         self.links = []
-
 
     def write_at_once(self, *, guard=False):
         """Write the waiting new stories and their links in one statement (_at_once_sql),
