@@ -6,7 +6,8 @@ fixed handful of queries whatever it holds: one finds its stories already saved
 and the slugs already taken, one insert writes its new stories and one per table
 their people and topic links (on PostgreSQL, one statement writes all three). People,
 topics and sections are read once per import run (`TagCache`), so a known name costs
-nothing. A story that changes is updated on its own, through the ORM; new ones are
+nothing; a file's new ones cost one query for all and an insert per model (on
+PostgreSQL, one statement). A story that changes is updated on its own, through the ORM; new ones are
 written as plain rows, since building model instances and SQL through the ORM would
 cost more than storing them.
 
@@ -236,39 +237,50 @@ class TagCache:
         """The ids of `names` (resolved before), each tag once, in the order given."""
         return list(dict.fromkeys(i for i in (self.id(model, name) for name in names if name) if i is not None))
 
-    def resolve(self, model, names):
-        """Make sure every name of `model` has an id. Those not known are made, after one
-        indexed query for tags of those names made since the run read them and for the
+    def resolve(self, names_by_model):
+        """Make sure every name has an id ({model: names}). Those not known are made, after
+        indexed queries for tags of those names made since the run read them and for the
         slugs the new ones would take (a name in another case has the same slug, so it is
-        found too); then one insert."""
-        wanted = {}
-        for name in names:
-            clean = _clean_name(model, name)
-            if clean and self.id(model, clean) is None:
-                wanted.setdefault(clean.lower(), clean)
-        if not wanted:
+        found too), asked together in one query (a few for very many names); then one
+        insert a model, and on PostgreSQL one statement for them all."""
+        asked = []  # (model, {lower-case name: name}, {name: slug base})
+        for model, names in names_by_model.items():
+            wanted = {}
+            for name in names:
+                clean = _clean_name(model, name)
+                if clean and self.id(model, clean) is None:
+                    wanted.setdefault(clean.lower(), clean)
+            if wanted:
+                fallback = getattr(model, "fallback_slug", model._meta.model_name)
+                asked.append((model, wanted, {clean: slugify(clean) or fallback for clean in wanted.values()}))
+        if not asked:
             return
-        pending = self.pending[model]
-        fallback = getattr(model, "fallback_slug", model._meta.model_name)
-        bases = {clean: slugify(clean) or fallback for clean in wanted.values()}
-        names, taken, probed = list(wanted.values()), set(), set()
-        with connection.cursor() as cursor:
+        taken, probed = {model: set() for model, _, _ in asked}, {model: set() for model, _, _ in asked}
+        lookups = []  # (sql, params), each holding the (which, id, name, slug) of one model's tags
+        for which, (model, wanted, bases) in enumerate(asked):
+            names = list(wanted.values())
             for start in range(0, len(names), LOOKUP_CHUNK):
                 chunk = names[start : start + LOOKUP_CHUNK]
                 candidates = list({slug for name in chunk for slug in slug_candidates(bases[name])})
-                cursor.execute(_tag_lookup_sql(model, connection.vendor, len(chunk), len(candidates)), chunk + candidates)
-                for pk, name, slug in cursor.fetchall():
-                    taken.add(slug)
-                    if name.lower() in wanted:
-                        pending.setdefault(name.lower(), pk)
-                probed.update(candidates)
-        missing = [clean for lower, clean in wanted.items() if lower not in pending]
-        picker = SlugPicker(model, taken=taken, probed=probed)
-        rows = [{"name": clean, "slug": picker.pick(bases[clean])} for clean in missing]
+                lookups.append((_tag_lookup_sql(model, connection.vendor, which, len(chunk), len(candidates)), chunk + candidates))
+                probed[model].update(candidates)
         with connection.cursor() as cursor:
-            ids = _table(model, cursor.db).insert(cursor, rows)
-        for clean, pk in zip(missing, ids):
-            pending[clean.lower()] = pk
+            for group in _groups(lookups):
+                cursor.execute(" UNION ALL ".join(sql for sql, _ in group), [value for _, params in group for value in params])
+                for which, pk, name, slug in cursor.fetchall():
+                    model, wanted, _ = asked[which]
+                    taken[model].add(slug)
+                    if name.lower() in wanted:
+                        self.pending[model].setdefault(name.lower(), pk)
+            rows = {}
+            for model, wanted, bases in asked:
+                picker = SlugPicker(model, taken=taken[model], probed=probed[model])
+                missing = [clean for lower, clean in wanted.items() if lower not in self.pending[model]]
+                if missing:
+                    rows[model] = [{"name": clean, "slug": picker.pick(bases[clean])} for clean in missing]
+            for model, made in _make_tags(cursor, rows):
+                for name, pk in made:
+                    self.pending[model][name.lower()] = pk
 
     def commit(self):
         for model, names in self.pending.items():
@@ -281,14 +293,57 @@ class TagCache:
 
 
 @functools.lru_cache(maxsize=256)
-def _tag_lookup_sql(model, vendor, names, slugs):
-    """Tags with one of `names` names or `slugs` slugs (both indexed), as (id, name, slug).
+def _tag_lookup_sql(model, vendor, which, names, slugs):
+    """Tags with one of `names` names or `slugs` slugs (both indexed), as (`which`, id,
+    name, slug): `which` tells whose they are when several models are asked at once.
     Plain SQL: the ORM would spend more building it than the database answering it."""
     qn, meta = connection.ops.quote_name, model._meta
-    return "SELECT {}, {}, {} FROM {} WHERE {} IN ({}) OR {} IN ({})".format(
-        qn(meta.pk.column), qn("name"), qn("slug"), qn(meta.db_table),
+    return "SELECT {}, {}, {}, {} FROM {} WHERE {} IN ({}) OR {} IN ({})".format(
+        int(which), qn(meta.pk.column), qn("name"), qn("slug"), qn(meta.db_table),
         qn("name"), ", ".join(["%s"] * names), qn("slug"), ", ".join(["%s"] * slugs),
     )
+
+
+# Parameters of one tag lookup at most: within what every SQLite takes (999).
+LOOKUP_PARAMETERS = 999
+
+
+def _groups(lookups):
+    """The lookups in groups asked as one query each (UNION ALL), within LOOKUP_PARAMETERS."""
+    group, size = [], 0
+    for sql, params in lookups:
+        if group and size + len(params) > LOOKUP_PARAMETERS:
+            yield group
+            group, size = [], 0
+        group.append((sql, params))
+        size += len(params)
+    if group:
+        yield group
+
+
+def _make_tags(cursor, rows):
+    """Insert the tags `rows` ({model: rows of name and slug}): [(model, [(name, id)])].
+    On PostgreSQL in one statement, a data-modifying WITH; elsewhere one insert a model."""
+    models = list(rows)
+    values = sum(len(rows[model]) * len(_table(model, cursor.db).fields) for model in models)
+    if cursor.db.vendor != "postgresql" or len(models) < 2 or values > MAX_PARAMETERS:
+        return [(model, [(row["name"], pk) for row, pk in zip(rows[model], _table(model, cursor.db).insert(cursor, rows[model]))])
+                for model in models]
+    qn, parts, params = connection.ops.quote_name, [], []
+    for which, model in enumerate(models):
+        table = _table(model, cursor.db)
+        sql = table._shape(tuple(rows[model][0]), len(rows[model]), False)
+        parts.append(f"made{which} AS ({sql} RETURNING {qn(model._meta.pk.column)}, {qn('name')})")
+        params += chain.from_iterable(table.params(rows[model], cursor.db))
+    cursor.execute(
+        "WITH " + ", ".join(parts) + " "
+        + " UNION ALL ".join(f"SELECT {which}, * FROM made{which}" for which in range(len(models))),
+        params,
+    )
+    made = {model: [] for model in models}
+    for which, pk, name in cursor.fetchall():
+        made[models[which]].append((name, pk))
+    return list(made.items())
 
 
 def _read_names(model):
@@ -803,10 +858,12 @@ def import_items(items, *, dry_run=False, cache=None):
             if stories:
                 writer = _FileWriter(stories, cache, cursor)
                 written = writer.written(stories)
-                # The tags of the stories to be written, found or made a model at a time.
-                cache.resolve(Section, [data.section for data in written])
-                cache.resolve(Person, [name for data in written for name in data.people])
-                cache.resolve(Topic, [name for data in written for name in data.topics])
+                # The tags of the stories to be written, found and made for all models at once.
+                cache.resolve({
+                    Section: [data.section for data in written],
+                    Person: [name for data in written for name in data.people],
+                    Topic: [name for data in written for name in data.topics],
+                })
             for item in items:
                 if isinstance(item, Skipped):
                     outcomes.append(Outcome(item.kind, "skipped", reason=item.reason))

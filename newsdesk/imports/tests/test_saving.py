@@ -20,7 +20,7 @@ from newsdesk.imports.services import (
 from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Section, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,27 @@ def test_a_run_asks_for_a_known_tag_once():
     tag_tables = (Person._meta.db_table, Topic._meta.db_table)
     assert not [q for q in ctx.captured_queries if any(table in q["sql"] for table in tag_tables)]
     assert Person.objects.count() == 1 and Topic.objects.count() == 1
+
+
+def test_new_people_topics_and_a_section_of_a_file_are_looked_up_in_one_query_and_made_together():
+    Topic.named("Erik Dahl")  # a topic's slug does not keep a person from taking it
+    Person.objects.create(name="Anna Berg (retired)", slug="anna-berg")  # a person's does
+    cache = TagCache()
+    cache.id(Person, ""), cache.id(Topic, ""), cache.id(Section, "")  # the run has read the names it knows
+    items = [story(1, people=["Anna Berg", "Erik Dahl"], topics=["Weather", "Ferries"], section="Local news")]
+
+    with CaptureQueriesContext(connection) as ctx:
+        [outcome] = import_items(items, cache=cache)
+
+    tag_tables = (Person._meta.db_table, Topic._meta.db_table, Section._meta.db_table)
+    on_tags = [q["sql"].split()[0] for q in ctx.captured_queries if any(table in q["sql"] for table in tag_tables)]
+    # One lookup for all three models; then one statement making them all (PostgreSQL) or one a model.
+    assert on_tags == (["SELECT", "WITH"] if connection.vendor == "postgresql" else ["SELECT", "INSERT", "INSERT", "INSERT"])
+    saved = outcome.story
+    assert sorted(saved.people.values_list("name", "slug")) == [("Anna Berg", "anna-berg-2"), ("Erik Dahl", "erik-dahl")]
+    assert sorted(saved.topics.values_list("name", "slug")) == [("Ferries", "ferries"), ("Weather", "weather")]
+    assert (saved.section.name, saved.section.slug) == ("Local news", "local-news")
+    assert Topic.objects.count() == 3 and Person.objects.count() == 3
 
 
 def test_tags_are_found_whatever_their_case_and_new_ones_are_made_with_slugs():
