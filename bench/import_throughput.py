@@ -312,6 +312,7 @@ def per_file_floor(files):
     planned, n = [], 0
     for fmt, items in files:
         guids, params, tags, rows = [], [], [], []
+        in_one = at_once and len(items) <= AT_ONCE_STORIES  # written by one statement, as the import does
         for item in items:
             n += 1
             story = Story(
@@ -322,13 +323,14 @@ def per_file_floor(files):
                 pictures=item.pictures, fingerprint=item.fingerprint(), slug=f"{slugify(item.headline)}-f{n}",
             )
             guids.append(story.guid)
-            params += [f.get_db_prep_save(f.pre_save(story, True), connection) for f in fields]
             tags.append((sorted({people[p.lower()] for p in item.people}), sorted({topics[t.lower()] for t in item.topics})))
-            rows.append({**_values(item, cache, item.fingerprint()), "guid": story.guid, "slug": story.slug})
+            if in_one:  # the rows as the import gives them to that statement
+                rows.append({**_values(item, cache, item.fingerprint()), "guid": story.guid, "slug": story.slug})
+            else:
+                params += [f.get_db_prep_save(f.pre_save(story, True), connection) for f in fields]
         lookup = "SELECT {} FROM {} WHERE {} IN ({})".format(qn("id"), qn(meta.db_table), qn("guid"), ", ".join(["%s"] * len(guids)))
-        if at_once and len(items) <= AT_ONCE_STORIES:
+        if in_one:
             sql = _at_once_sql(tuple(rows[0]), len(rows), len(rows) == 1)
-            params = []
             for values, (person_ids, topic_ids) in zip(_table(Story, connection).params(rows, connection), tags):
                 params += values + [person_ids, topic_ids]
             tags = None
