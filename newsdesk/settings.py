@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "newsdesk.audit",
     "newsdesk.demo",
     "newsdesk.pictures",
+    "newsdesk.live",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,10 @@ if IMPORT_WORKERS < 0:
 
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)
+
+# How often each serving process looks for changes made elsewhere (seconds; with Redis it is
+# told at once, and looks at least every second all the same).
+LIVE_POLL_SECONDS = float(env_str("LIVE_POLL_SECONDS", "0.25") or 0.25)
 
 # Comments: the site's default for stories (open, premoderated or closed), and
 # whether briefs take comments unless a story says otherwise.

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from newsdesk import ratelimit
+from newsdesk.live import events
 from newsdesk.readers.services import display_name, is_verified
 from newsdesk.stories.models import Story
 
@@ -137,7 +138,14 @@ def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
         )
         if not held:
             _count(story, +1)
+            _announce(comment)
     return comment
+
+
+def _announce(comment):
+    """The story's page changed: purge it, and show the change on open pages."""
+    events.record("comment", story_id=comment.story_id, comment_id=comment.pk,
+                  keys={events.story_key(comment.story_id)})
 
 
 def _count(story, delta):
@@ -157,7 +165,10 @@ def edit(comment, user, text):
         comment.status, comment.held_because = Comment.Status.PENDING, held
         fields += ["status", "held_because"]
         _count(comment.story, -1)
-    comment.save(update_fields=fields)
+    with transaction.atomic():
+        comment.save(update_fields=fields)
+        if comment.status == Comment.Status.APPROVED or "status" in fields:
+            _announce(comment)
     return comment
 
 
@@ -179,6 +190,8 @@ def _set_status(comment, status, **fields):
     now_visible = status == Comment.Status.APPROVED
     if was_visible != now_visible:
         _count(comment.story, +1 if now_visible else -1)
+    if was_visible or now_visible:
+        _announce(comment)
     return comment
 
 
@@ -252,14 +265,17 @@ def like(comment, user):
         raise Refused("That comment is not shown any more.")
     deleted, _ = Like.objects.filter(comment=comment, user=user).delete()
     if deleted:
-        Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
+        with transaction.atomic():
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") - 1)
+            _announce(comment)
         return False
     try:
         with transaction.atomic():
             Like.objects.create(comment=comment, user=user)
+            Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
+            _announce(comment)
     except IntegrityError:
         return True
-    Comment.objects.filter(pk=comment.pk).update(like_count=F("like_count") + 1)
     return True
 
 

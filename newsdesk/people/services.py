@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 
 from newsdesk.audit.models import record
+from newsdesk.live import events
 from newsdesk.slugs import unique_slug
 
 from .models import Person, SlugRedirect, Topic
@@ -91,6 +92,7 @@ def rename(tag, new_name, *, by):
             SlugRedirect.objects.filter(old_slug=current.slug, **{kind_of(current): current}).delete()
             note += f"; {old_slug} now redirects to {current.slug}"
         record(by, f"rename-{kind_of(current)}", current, note)
+        announce(current)
     tag.name, tag.slug = current.name, current.slug
     return tag
 
@@ -104,7 +106,19 @@ def edit(tag, *, name, description, by):
             tag.description = description
             tag.save(update_fields=["description"])
             record(by, f"describe-{kind_of(tag)}", tag, description)
+            events.record("tag", keys={f"{kind_of(tag)}:{tag.pk}"})
     return tag
+
+
+def announce(*tags):
+    """Purge the pages that show these tags' names: their own pages, their stories' pages
+    and the rivers (whose items carry a person or topic label)."""
+    keys = {events.RIVER}
+    for tag in tags:
+        through, column = _links(type(tag))
+        keys.add(f"{kind_of(tag)}:{tag.pk}")
+        keys.update(events.story_key(pk) for pk in through.objects.filter(**{column: tag.pk}).values_list("story_id", flat=True))
+    events.record("tag", keys=keys)
 
 
 def redirect_for(model, slug):
@@ -177,6 +191,7 @@ def merge(keep, duplicate, *, by):
             keep.description = duplicate.description
             keep.save(update_fields=["description"])
         duplicate_name, duplicate_pk = duplicate.name, duplicate.pk
+        announce(keep, duplicate)  # the duplicate's stories, before they move
         duplicate.delete()
         _leave_redirect(keep, old_slug, duplicate_name)
         record(by, f"merge-{field}", keep,

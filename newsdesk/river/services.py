@@ -4,9 +4,27 @@ from django.conf import settings
 
 from newsdesk.stories.models import Story
 
+HOME_SIZE = 12  # the home page's river ("Latest")
+
 
 def latest(*, exclude=None, limit=None):
     stories = Story.objects.for_listing()
     if exclude is not None:
         stories = stories.exclude(pk=exclude.pk)
     return list(stories[: limit or settings.RIVER_SIZE])
+
+
+def reach():
+    """How many of the latest stories any river shows (one more for the page's own story)."""
+    return max(settings.RIVER_SIZE, HOME_SIZE) + 1
+
+
+def cut():
+    """The publishing time of the oldest story any river can show, or None while there are
+    fewer stories than that: a story published at or after it is in some river."""
+    times = Story.objects.published().order_by("-published_at", "-pk").values_list("published_at", flat=True)
+    return times[reach() - 1: reach()].first()
+
+
+def shows(published_at, river_cut):
+    return published_at is not None and (river_cut is None or published_at >= river_cut)

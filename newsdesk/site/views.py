@@ -10,7 +10,7 @@ from newsdesk.stories.models import Story
 
 def home(request):
     leads = list(Story.objects.for_listing().articles()[:7])
-    return render(request, "site/home.html", {"lead": leads[:1], "more": leads[1:], "river": river.latest(limit=12)})
+    return render(request, "site/home.html", {"lead": leads[:1], "more": leads[1:], "river": river.latest(limit=river.HOME_SIZE), "river_size": river.HOME_SIZE})
 
 
 @require_GET

@@ -1,3 +1,4 @@
+import datetime
 import functools
 
 from django.conf import settings
@@ -9,6 +10,9 @@ from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import unique_slug
 
 from . import body
+
+
+BREAKING_FOR = datetime.timedelta(hours=2)
 
 
 class Section(models.Model):
@@ -159,6 +163,13 @@ class Story(models.Model):
         if self.is_brief and not settings.COMMENTS_ON_BRIEFS:
             return self.Comments.CLOSED
         return settings.COMMENTS_DEFAULT_MODE
+
+    @property
+    def is_breaking(self):
+        """A flash or urgent brief (urgency 1-2) for two hours after it went out: the river
+        makes it stand out."""
+        return (self.is_brief and self.urgency is not None and self.urgency <= 2 and self.published_at is not None
+                and timezone.now() - self.published_at < BREAKING_FOR)
 
     @property
     def is_brief(self):

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.audit.models import record
+from newsdesk.live import events
 
 from . import body
 from .models import Note, Revision, Story
@@ -23,6 +24,36 @@ class EditConflict(WorkflowError):
             f"{by_whom or 'Someone'} saved this story while you were editing it. Your text is kept below: "
             "compare it with the latest version, then save again."
         )
+
+
+def public_keys(pk, river_cut=None):
+    """The surrogate keys of the pages that show story `pk` as the database has it now:
+    none while readers cannot see it, its own page's while it is withdrawn."""
+    from newsdesk.river import services as river
+
+    row = Story.objects.filter(pk=pk).values("status", "published_at", "section_id", "withdrawn_reason").first()
+    if row is None:
+        return set()
+    if row["status"] == Story.Status.WITHDRAWN:
+        return {events.story_key(pk)}
+    if row["status"] != Story.Status.PUBLISHED or row["published_at"] is None or row["published_at"] > timezone.now():
+        return set()
+    keys = {events.story_key(pk), events.ARCHIVE} | events.tag_keys(
+        section_ids=[row["section_id"]],
+        person_ids=Story.people.through.objects.filter(story_id=pk).values_list("person_id", flat=True),
+        topic_ids=Story.topics.through.objects.filter(story_id=pk).values_list("topic_id", flat=True),
+    )
+    if river.shows(row["published_at"], river_cut or river.cut()):
+        keys.add(events.RIVER)
+    return keys
+
+
+def announce(pk, before):
+    """Record that story `pk` changed for readers, if it did: `before` is its public_keys
+    from before the change, so pages that showed it and pages that now show it are purged."""
+    keys = before | public_keys(pk)
+    if keys:
+        events.record("story", story_id=pk, keys=keys)
 
 
 def can_publish(user):
@@ -61,6 +92,7 @@ def save(story, *, by, base_revision=None, people=None, topics=None, action="sav
     nothing is written and EditConflict says so (no silent overwrite).
     """
     story.body = body.clean_html(story.body)
+    before = public_keys(story.pk) if story.pk else set()
     if story.pk:
         # Lock the row: two saves at the same moment must not both pass the check.
         current = Story.objects.select_for_update().only("revision").get(pk=story.pk)
@@ -78,17 +110,20 @@ def save(story, *, by, base_revision=None, people=None, topics=None, action="sav
         story.topics.set(topics)
     _keep_revision(story, by)
     record(by, action, story, f"revision {story.revision}")
+    announce(story.pk, before)
     return story
 
 
 def _transition(story, *, by, action, note="", **fields):
     with transaction.atomic():
+        before = public_keys(story.pk)
         for name, value in fields.items():
             setattr(story, name, value)
         story.revision += 1
         story.save(update_fields=[*fields, "revision", "modified_at"])
         _keep_revision(story, by)
         record(by, action, story, note)
+        announce(story.pk, before)
     return story
 
 
@@ -141,12 +176,14 @@ def publish_due(now=None):
     now = now or timezone.now()
     published = []
     for pk in Story.objects.filter(status=Story.Status.SCHEDULED, published_at__lte=now).values_list("pk", flat=True):
-        claimed = Story.objects.filter(pk=pk, status=Story.Status.SCHEDULED, published_at__lte=now).update(
-            status=Story.Status.PUBLISHED)
-        if claimed:
-            story = Story.objects.get(pk=pk)
-            record(None, "publish", story, "scheduled time reached")
-            published.append(story)
+        with transaction.atomic():
+            claimed = Story.objects.filter(pk=pk, status=Story.Status.SCHEDULED, published_at__lte=now).update(
+                status=Story.Status.PUBLISHED, modified_at=timezone.now())
+            if claimed:
+                story = Story.objects.get(pk=pk)
+                record(None, "publish", story, "scheduled time reached")
+                announce(pk, set())
+                published.append(story)
     return published
 
 
@@ -157,9 +194,10 @@ def add_note(story, *, by, kind, text):
         raise WorkflowError("Write the text of the note.")
     with transaction.atomic():
         note = Note.objects.create(story=story, kind=kind, text=text, author=by)
-        Story.objects.filter(pk=story.pk).update(updated_at=note.created_at)
+        Story.objects.filter(pk=story.pk).update(updated_at=note.created_at, modified_at=timezone.now())
         story.updated_at = note.created_at
         record(by, f"add-{kind}", story, text)
+        announce(story.pk, set())
     return note
 
 
@@ -186,7 +224,8 @@ def publish_brief(text, *, by, person=None, topic=None):
         raise WorkflowError(f"A brief is one to three sentences; this is {len(text)} characters (at most 600).")
     if not can_publish(by):
         raise WorkflowError("Only an editor can publish.")
+    # Urgency 1 (flash), as agencies mark breaking news: the river makes it stand out.
     story = Story(kind=Story.Kind.BRIEF, headline=body.first_sentence(text), body=body.text_to_html(text),
-                  status=Story.Status.DRAFT)
+                  status=Story.Status.DRAFT, urgency=1)
     save(story, by=by, people=[person] if person else [], topics=[topic] if topic else [], action="create")
     return publish(story, by=by)

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils import formats, timezone
 
 from newsdesk.river import services
@@ -21,4 +22,5 @@ def river_time(value):
 
 @register.inclusion_tag("river/river.html")
 def river(story=None, heading="Read next"):
-    return {"items": services.latest(exclude=story), "heading": heading}
+    return {"items": services.latest(exclude=story), "heading": heading, "size": settings.RIVER_SIZE,
+            "exclude": story.pk if story else None}

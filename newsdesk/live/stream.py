@@ -1,0 +1,120 @@
+"""GET /live/stream: the Server-Sent Events stream of an open page.
+
+A plain ASGI endpoint, in front of Django's request handling: thousands of readers keep a
+stream open, and each costs a coroutine and a few kilobytes, not a thread. The stream
+starts after the event id the page was rendered at (`?after=`), or the browser's
+`Last-Event-ID` after a lost connection, so the reader misses nothing in between.
+`?story=ID` adds that story's comments."""
+
+import asyncio
+import logging
+from urllib.parse import parse_qs
+
+from . import hub as hubs
+from .messages import Message
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE_SECONDS = 15
+RESUME_LIMIT = 300   # events read back from the database for a resuming reader
+SNAPSHOT_SIZE = 13   # the latest stories sent instead, when more than that was missed
+
+HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-store"),
+    (b"x-accel-buffering", b"no"),  # nginx: pass each event on at once
+]
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _missed(after, until):
+    """Messages for the events after `after` up to `until`, read from the database."""
+    from django.db import close_old_connections
+
+    from .messages import build, snapshot
+    from .models import Event
+
+    try:
+        events = list(Event.objects.filter(id__gt=after, id__lte=until).order_by("id")[:RESUME_LIMIT + 1])
+        if len(events) > RESUME_LIMIT:
+            return snapshot(until, SNAPSHOT_SIZE)
+        return build(events)
+    finally:
+        close_old_connections()
+
+
+async def _bad_request(send, text):
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": text.encode()})
+
+
+async def app(scope, receive, send):
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    headers = dict(scope.get("headers") or [])
+    story_id = _int((query.get("story") or [None])[0])
+    after = _int(headers.get(b"last-event-id", b"").decode("latin-1") or None)
+    if after is None:
+        after = _int((query.get("after") or [None])[0])
+    if scope["method"] not in ("GET", "HEAD"):
+        await send({"type": "http.response.start", "status": 405, "headers": [(b"allow", b"GET")]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    if (query.get("story") and story_id is None) or (query.get("after") and after is None):
+        await _bad_request(send, "story and after must be whole numbers\n")
+        return
+    hub = await hubs.get()
+    if after is None or after > hub.last_id:
+        after = hub.last_id
+
+    def wanted(message: Message):
+        return message.for_everyone or message.story_id == story_id
+
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    if scope["method"] == "HEAD":
+        await send({"type": "http.response.body", "body": b""})
+        return
+    gone = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await send({"type": "http.response.body", "body": b"retry: 2000\n\n", "more_body": True})
+        while not gone.done():
+            arrived = hub.arrived
+            pending = hub.since(after)
+            if pending is None:  # more was missed than this process keeps
+                until = hub.last_id
+                pending = await asyncio.to_thread(_missed, after, until)
+                after = until
+            chunk = b"".join(m.data for m in pending if wanted(m))
+            if pending:
+                after = max(after, pending[-1].id)
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            waiter = asyncio.ensure_future(arrived.wait())
+            done, _ = await asyncio.wait({waiter, gone}, timeout=KEEPALIVE_SECONDS,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            if not done:
+                await send({"type": "http.response.body", "body": b": keepalive\n\n", "more_body": True})
+    except (OSError, RuntimeError, asyncio.CancelledError):
+        pass  # the reader went away
+    except Exception:
+        log.exception("a live stream failed")
+    finally:
+        gone.cancel()
+    try:
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except Exception:
+        pass
+
+
+async def _disconnected(receive):
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
