@@ -119,9 +119,12 @@ INSTALLED_APPS = [
     "newsdesk.demo",
     "newsdesk.pictures",
     "newsdesk.live",
+    "newsdesk.pagecache",
 ]
 
 MIDDLEWARE = [
+    # First, so that what it stores is the response as finally sent.
+    "newsdesk.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +160,7 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_d
 # no server-side cursors, and no prepared statements for imports.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_POOLED", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder, on first use
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while the newsroom writes; IMMEDIATE avoids
@@ -250,6 +254,18 @@ if IMPORT_WORKERS < 0:
 
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)
+
+# Anonymous pages are cached (in memory, and in Redis when REDIS_URL is set) and purged
+# exactly when what they show changes; PAGE_CACHE_SECONDS is also how long a shared cache
+# in front (nginx, a CDN) may keep them between purges.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 64)
+# Front caches to purge when a page changes: nginx caches from deploy/ (base URLs, refreshed
+# page by page), and a hook told the surrogate keys (a CDN or Varnish).
+PURGE_NGINX_URLS = env_list("PURGE_NGINX_URLS")
+PURGE_HOOK_URL = env_str("PURGE_HOOK_URL")
+PURGE_SECRET = env_str("PURGE_SECRET")
 
 # How often each serving process looks for changes made elsewhere (seconds; with Redis it is
 # told at once, and looks at least every second all the same).

@@ -110,6 +110,14 @@ class Feed:
                 time.sleep(1)
 
 
+def cursor():
+    """The last event this process's pages can be known to show (the feed's place), or ""
+    where no feed runs (a command, a test): a stream then starts from where it joins."""
+    if _feed is not None and _feed.cursor is not None:
+        return _feed.cursor
+    return ""
+
+
 def get():
     """This process's feed, started on first use."""
     global _feed

@@ -30,3 +30,14 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.kind} {self.story_id or ''} {self.keys}"
+
+
+class Cursor(models.Model):
+    """How far a duty that must see every event once (telling a CDN what to purge) has got,
+    kept so that the next process to take it over goes on from there."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    event_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.event_id}"

@@ -27,7 +27,11 @@ class TagStories(ListView):
         return self.tag.stories.for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+        from newsdesk.stories.views import tag_listing
+
+        context = super().get_context_data(tag=self.tag, **kwargs)
+        tag_listing(self.request, context["object_list"], f"{self.model._meta.model_name}:{self.tag.pk}")
+        return context
 
 
 person = TagStories.as_view(model=Person)

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from newsdesk.live.feed import cursor as live_cursor
 from newsdesk.stories.models import Section
 
 
@@ -10,4 +11,6 @@ def site(request):
         "site_language": settings.LANGUAGE_CODE,
         # Lazy: only pages that show the navigation query it.
         "sections": Section.objects.all,
+        # Where an open page's live stream starts: the last change this page already shows.
+        "live_after": live_cursor,
     }

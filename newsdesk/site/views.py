@@ -9,7 +9,11 @@ from newsdesk.stories.models import Story
 
 
 def home(request):
+    from newsdesk.live import events
+    from newsdesk.stories.views import tag_listing
+
     leads = list(Story.objects.for_listing().articles()[:7])
+    tag_listing(request, leads, events.RIVER)
     return render(request, "site/home.html", {"lead": leads[:1], "more": leads[1:], "river": river.latest(limit=river.HOME_SIZE), "river_size": river.HOME_SIZE})
 
 

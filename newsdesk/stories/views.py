@@ -2,12 +2,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DayArchiveView, MonthArchiveView, YearArchiveView, ArchiveIndexView, ListView
 
+from newsdesk.live import events
+from newsdesk.pagecache.middleware import tag
+
 from .models import Section, Story
+
+
+def tag_listing(request, stories, *keys):
+    """A listing page shows these stories: a change to any of them purges it."""
+    tag(request, *keys, *(events.story_key(story.pk) for story in stories))
 
 
 def story_page(request, story, *, status=200, **context):
     """An article's or a brief's page; other apps pass extra context (a comment form with errors)."""
     template = "stories/brief.html" if story.is_brief else "stories/article.html"
+    tag(request, events.story_key(story.pk), events.RIVER,
+        *events.tag_keys(section_ids=[story.section_id], person_ids=[p.pk for p in story.people.all()],
+                         topic_ids=[t.pk for t in story.topics.all()]))
     return render(request, template, {"story": story, **context}, status=status)
 
 
@@ -20,6 +31,7 @@ def _show(request, slug, kind):
     withdrawn = Story.objects.filter(slug=slug, kind=kind, status=Story.Status.WITHDRAWN).exclude(
         withdrawn_reason="").first()
     if withdrawn is not None:
+        tag(request, events.story_key(withdrawn.pk))
         return render(request, "stories/withdrawn.html", {"story": withdrawn}, status=410)
     raise Http404("No such story")
 
@@ -41,7 +53,9 @@ class SectionView(ListView):
         return Story.objects.for_listing().filter(section=self.section)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        context = super().get_context_data(section=self.section, **kwargs)
+        tag_listing(self.request, context["object_list"], f"section:{self.section.pk}")
+        return context
 
 
 class ArchiveMixin:
@@ -54,6 +68,11 @@ class ArchiveMixin:
 
     def get_queryset(self):
         return Story.objects.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag_listing(self.request, context["object_list"], events.ARCHIVE)
+        return context
 
 
 class ArchiveIndex(ArchiveMixin, ArchiveIndexView):

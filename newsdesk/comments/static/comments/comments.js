@@ -1,5 +1,5 @@
 // Comments without page reloads: post and reply in place, and show new approved
-// comments and the count on an open page. Without this script the forms post and
+// comments and the count on an open page (from the page's live stream). Without this script the forms post and
 // redirect back, so everything still works.
 (function () {
   "use strict";
@@ -120,17 +120,24 @@
     });
   }
 
-  function poll() {
-    if (document.hidden) return;
-    var query = "?after=" + lastId + (since ? "&since=" + encodeURIComponent(since) : "");
-    fetch(section.dataset.latestUrl + query, { headers: { "Accept": "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) {
-        if (!data) return;
-        if (data.now) since = data.now;
-        data.comments.forEach(function (c) { place(c.id, c.thread, c.html); });
-        setCount(data.count);
-      }).catch(function () {});
-  }
-  setInterval(poll, 1000 * (parseFloat(section.dataset.pollSeconds) || 15));
+  // New, changed and hidden comments arrive on the page's live stream (live.js).
+  document.addEventListener("live:comment", function (event) {
+    var data = event.detail;
+    if (String(data.story) !== section.dataset.story) return;
+    var old = document.getElementById("comment-" + data.comment);
+    if (old) {
+      var item = fragment(data.html);
+      var replies = old.querySelector(":scope > ol.replies");
+      if (replies) item.appendChild(replies);
+      old.replaceWith(item);
+    } else {
+      place(data.comment, data.thread, data.html);
+    }
+    setCount(data.count);
+  });
+  document.addEventListener("live:uncomment", function (event) {
+    var data = event.detail;
+    var old = String(data.story) === section.dataset.story && document.getElementById("comment-" + data.comment);
+    if (old && !old.querySelector(".comment-pending")) old.remove();
+  });
 })();
