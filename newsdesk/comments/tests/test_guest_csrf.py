@@ -163,3 +163,15 @@ def test_a_signed_in_reader_confirms_a_like_after_the_token_went_stale(shown, al
     assert Like.objects.count() == 0
     reader.post(f"/comments/{shown.pk}/like/", fields(page))
     assert Like.objects.filter(comment=shown).count() == 1
+
+
+def test_a_refused_guest_comment_comes_back_with_a_token_to_send_again(story):
+    guest = Client(enforce_csrf_checks=True)
+    confirm = guest_post(guest, story, email="not an address")
+
+    refused = guest.post(f"/comments/stories/{story.pk}/", fields(confirm))
+
+    assert refused.status_code == 400 and b"Confirm" not in refused.content
+    token = TOKEN.search(refused.content.decode()).group(1)  # an answer to a post is no one else's
+    sent = guest_post(guest, story, csrfmiddlewaretoken=token)
+    assert sent.status_code == 302 and Comment.objects.count() == 1
