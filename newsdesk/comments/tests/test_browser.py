@@ -263,7 +263,8 @@ def test_a_guest_reports_a_comment_sent_before_any_field_had_focus(browser, live
     report_form = comment_item(page, shown).locator("details.report form")
     # Sent by a script, as a tap that focuses nothing would: the token is fetched before it goes.
     with page.expect_navigation():
-        report_form.evaluate("form => { form.querySelector('input[value=off-topic]').checked = true; form.requestSubmit(); }")
+        report_form.evaluate(
+            "form => { form.querySelector('input[value=off-topic]').checked = true; form.requestSubmit(); }")
 
     expect(page.locator(".messages")).to_have_text("Thank you: a moderator will look at it.")
     report = Report.objects.get()

@@ -26,7 +26,8 @@ def fields(page):
     text = page.content.decode()
     form = text[text.index('<form method="post"'):]
     form = form[:form.index("</form>")]
-    data = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)}
+    hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    data = {html.unescape(name): html.unescape(value) for name, value in hidden}
     area = re.search(r"<textarea name=\"text\"[^>]*>(.*?)</textarea>", form, re.S)
     if area:
         data["text"] = html.unescape(area.group(1))
