@@ -127,6 +127,9 @@ MIDDLEWARE = [
     "newsdesk.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware, to see its Vary: Cookie: pages for readers without
+    # a session lose it; signed-in readers' and the newsroom's are marked private.
+    "newsdesk.site.middleware.AnonymousPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,6 +137,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# A guest's comment, like or report that reached us without a CSRF cookie or token (pages for
+# guests carry none until a script fetches one) is shown back to confirm, not refused.
+CSRF_FAILURE_VIEW = "newsdesk.comments.views.csrf_failure"
 
 ROOT_URLCONF = "newsdesk.urls"
 WSGI_APPLICATION = "newsdesk.wsgi.application"

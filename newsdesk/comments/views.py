@@ -4,13 +4,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.views.csrf import csrf_failure as refuse_csrf
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk import ratelimit
 from newsdesk.stories.models import Story
 from newsdesk.stories.views import story_page
 
-from . import listing, services
+from . import confirm, listing, services
 from .forms import CommentForm, EditForm, ReportForm
 from .models import Comment
 from .templatetags.comments import SESSION_KEY
@@ -158,3 +159,20 @@ def like(request, pk):
         messages.error(request, refusal.reason)
         return redirect(comment.get_absolute_url())
     return redirect(comment.get_absolute_url())
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a guest's comment, like or report sent from this site without
+    a token is shown back to be confirmed; anything else gets Django's 403."""
+    kind = confirm.what_to_confirm(request, reason)
+    if kind is None:
+        return refuse_csrf(request, reason)
+    if wants_json(request):
+        return JsonResponse({"error": "The form's security token was missing or out of date: "
+                                      "please send it again.", "csrf": True}, status=403)
+    hidden = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "text")
+              for value in values]
+    return render(request, "comments/confirm.html", {
+        "kind": kind, "text": request.POST.get("text", ""), "name": request.POST.get("name", ""),
+        "hidden": hidden, "action": request.get_full_path(),
+    }, status=403)

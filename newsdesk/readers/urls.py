@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.account, name="account"),
     path("signup/", views.signup, name="signup"),
     path("login/", views.Login.as_view(), name="login"),
+    path("csrf/", views.csrf, name="csrf"),
     path("logout/", auth.LogoutView.as_view(next_page="home"), name="logout"),
     path("verify/resend/", views.resend, name="resend"),
     path("verify/<str:token>/", views.verify, name="verify"),

@@ -6,12 +6,14 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from newsdesk import ratelimit
 
@@ -170,3 +172,10 @@ def resend(request):
             messages.success(request, f"We have sent a new link to {user.email}. It is valid for {services.VERIFY_DAYS} days.")
         return redirect("readers:account")
     return render(request, "readers/resend.html", {"verified": services.is_verified(user)})
+
+
+@require_GET
+@cache_control(no_store=True, private=True)
+def csrf(request):
+    """A CSRF token (and its cookie) for the forms of a page that came without one."""
+    return JsonResponse({"token": get_token(request)})

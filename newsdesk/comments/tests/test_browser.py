@@ -167,6 +167,13 @@ def test_guest_comment_without_javascript_waits_for_a_moderator(browser, live_se
     with page.expect_navigation():
         form.get_by_role("button", name="Post comment").click()
 
+    # The page came without a CSRF token (it is the same for every guest): the guest confirms once.
+    expect(page.get_by_role("heading", name="Confirm your comment")).to_be_visible()
+    expect(page.get_by_label("Your comment")).to_have_value("The ferry story was better.")
+    assert not Comment.objects.exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post comment").click()
+
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING and comment.author_id is None
     assert page.url == url(live_server, article, f"#comment-{comment.pk}")
@@ -218,6 +225,51 @@ def test_guest_comment_without_javascript_waits_for_a_moderator(browser, live_se
         "Answering my own comment.")
     guest.close()
     stranger.close()
+
+
+def test_a_guest_with_javascript_gets_a_token_on_first_use_and_posts(browser, live_server, article):
+    from playwright.sync_api import expect
+
+    guest = browser.new_context()
+    page = guest.new_page()
+    page.goto(url(live_server, article))
+    form = page.locator("#comment-form")
+    expect(form.get_by_label("Your comment")).to_be_visible()
+    # The page is everyone's: no cookie until the reader starts on the form.
+    assert guest.cookies() == []
+    assert form.locator("input[name=csrfmiddlewaretoken]").input_value() == ""
+
+    form.get_by_label("Your comment").fill("Posted by a guest, with JavaScript.")
+    expect(form.locator("input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+    assert "csrftoken" in {c["name"] for c in guest.cookies()}
+    form.get_by_label("Your name").fill("Gus Guest")
+    form.get_by_label("Your email").fill("gus@example.org")
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(form.locator(".form-status")).to_contain_text("will appear once a moderator has read it")
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING and comment.author_name == "Gus Guest"
+    assert comment.text == "Posted by a guest, with JavaScript."
+    guest.close()
+
+
+def test_a_guest_reports_a_comment_sent_before_any_field_had_focus(browser, live_server, article):
+    from playwright.sync_api import expect
+
+    shown = services.post(article, text="Worth a report.", user=make_reader())
+    guest = browser.new_context()
+    page = guest.new_page()
+    page.goto(url(live_server, article))
+    report_form = comment_item(page, shown).locator("details.report form")
+    # Sent by a script, as a tap that focuses nothing would: the token is fetched before it goes.
+    with page.expect_navigation():
+        report_form.evaluate(
+            "form => { form.querySelector('input[value=off-topic]').checked = true; form.requestSubmit(); }")
+
+    expect(page.locator(".messages")).to_have_text("Thank you: a moderator will look at it.")
+    report = Report.objects.get()
+    assert (report.comment_id, report.reason, report.reporter) == (shown.pk, "off-topic", None)
+    guest.close()
 
 
 def test_an_open_page_shows_new_comments_and_the_count(browser, live_server, article):

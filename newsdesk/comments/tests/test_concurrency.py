@@ -3,9 +3,9 @@
 The server runs in a subprocess (gunicorn, several workers) on the database the suite
 runs on: SQLite in its own VAR_DIR, or, when the suite runs on PostgreSQL, a scratch
 database on the same server, made and dropped here. The clients are guests, each with
-its own cookie jar: they read the article page (CSRF cookie, the form's `started`
-token), wait for each other at a barrier, then post 20 comments each with
-`Accept: application/json`. Every comment the server acknowledged (201 and an id) must
+its own cookie jar: they read the article page (the form's `started` token), fetch a
+CSRF token and its cookie as the page's script does, wait for each other at a barrier,
+then post 20 comments each with `Accept: application/json`. Every comment the server acknowledged (201 and an id) must
 be in the database with the text it was sent with, and no text may be there twice.
 """
 
@@ -160,7 +160,9 @@ class Guest:
         with self.opener.open(self.base + self.path, timeout=REQUEST_TIMEOUT) as page:
             html = page.read().decode()
         self.started = re.search(r'name="started" value="([^"]+)"', html).group(1)
-        self.csrf = next(c.value for c in self.jar if c.name == "csrftoken")
+        # The page is the same for every guest, with no token; its script asks for one (and the cookie).
+        with self.opener.open(self.base + "/account/csrf/", timeout=REQUEST_TIMEOUT) as answer:
+            self.csrf = json.loads(answer.read())["token"]
 
     def post(self, i):
         text = self.text(i)

@@ -31,6 +31,7 @@ def test_csrf_is_required():
     story = make_article()
     client = Client(enforce_csrf_checks=True)
     assert post(client, story, name="Gus", email="g@example.org").status_code == 403
+    assert Comment.objects.count() == 0  # a guest without a token is asked to confirm first
 
 
 def test_the_honeypot_refuses_bots(client, alice, story):

@@ -90,9 +90,13 @@
       status.textContent = "Sending…";
       var error = form.querySelector(".form-error");
       if (error) error.remove();
-      fetch(form.action, {
-        method: "POST", body: new FormData(form), credentials: "same-origin",
-        headers: { "Accept": "application/json" }
+      // A guest's page comes without a CSRF token: site/csrf.js fetches one first.
+      var csrf = window.newsdeskCsrf;
+      (csrf ? csrf.ready() : Promise.resolve()).then(function () {
+        return fetch(form.action, {
+          method: "POST", body: new FormData(form), credentials: "same-origin",
+          headers: { "Accept": "application/json" }
+        });
       }).then(function (response) {
         // A page that is not JSON (a proxy's error, a CSRF failure) is a refusal too, not a lost connection.
         return response.json().catch(function () { return {}; })
@@ -103,6 +107,7 @@
           // Nothing is lost: the text stays in the form.
           showError(data.error || "Your comment could not be sent. Please try again.");
           if (data.started) form.querySelector("input[name=started]").value = data.started;
+          if (data.csrf && csrf) csrf.reset();  // the token was stale: the next send fetches another
           return;
         }
         var item = place(data.id, data.thread, data.html);
