@@ -1,6 +1,7 @@
 """Newsdesk settings. The only module that reads environment variables."""
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -86,6 +87,8 @@ if not SECRET_KEY:
 # The secret a front cache (deploy/nginx.conf) wants in X-Newsdesk-Refresh before it fetches a
 # page anew in place of its cached copy: what purging is made of. Kept like the key above.
 PURGE_SECRET = env_str("PURGE_SECRET") or _local_secret_key(VAR_DIR / "purge-secret")
+if not re.fullmatch(r"[A-Za-z0-9_-]{16,}", PURGE_SECRET):
+    raise ImproperlyConfigured("PURGE_SECRET must be 16 or more letters, digits, - and _")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -7,6 +7,7 @@ TEMPLATE = Path(__file__).with_name("nginx.conf")  # a link to deploy/nginx.conf
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 # Each value goes into the config as one or more bare words: nothing nginx would read as syntax.
 WORDS = re.compile(r"[^\s;{}\"'#\\$]+( [^\s;{}\"'#\\$]+)*")
+SECRET = re.compile(r"[A-Za-z0-9_-]{16,}")
 
 
 def render_nginx_config(**values):
@@ -18,6 +19,8 @@ def render_nginx_config(**values):
         value = values.get(name)
         if not value:
             raise ValueError(f"no value for {{{{{name}}}}}")
+        if name == "PURGE_SECRET" and not SECRET.fullmatch(value):
+            raise ValueError("PURGE_SECRET must be letters, digits, - and _ only (it goes into a regex)")
         if not WORDS.fullmatch(value) or (" " in value and name != "SERVER_NAME"):
             raise ValueError(f"{name} {value!r} cannot go into an nginx config (spaces, quotes, ; {{ }} # $ or \\)")
     return "".join(
