@@ -9,7 +9,7 @@ comments on the second with bulk_create, then:
 
 * render in process: the Django test Client gets each article page N times (after a
   warm-up) and records the median and p90 in ms, and the queries of one render.
-* starts `newsdesk serve` (gunicorn) on a free 127.0.0.1 port, with no minimum time
+* starts `newsdesk serve` (granian) on a free 127.0.0.1 port, with no minimum time
   before a post (COMMENTS_MIN_SECONDS=0) and rate limits far above what wrk can send;
 * wrk GET of the 0-comment article: the reference for the posts (same server, same
   workers, same middleware and session; the difference is the post) and the base of
@@ -278,7 +278,7 @@ def markdown(r):
         "",
         f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']} --timeout {s['timeout']}` (after a {s['warmup']} "
         "warm-up each; the longer timeout so that the slow page's latency is measured, not counted as timeouts) against "
-        f"`newsdesk serve` with {s['workers']} gunicorn workers on SQLite. POST: a guest's comment per request "
+        f"`newsdesk serve` with {s['workers']} granian workers on SQLite. POST: a guest's comment per request "
         "(CSRF cookie and token, a valid form token, unique text, `Accept: application/json`, 201). "
         "Reference: GET of the same article's page (0 comments) on the same server in the same run.",
         "",

@@ -132,7 +132,7 @@ def results_markdown(out):
             "",
             f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']}` (after a {s['warmup']} warm-up) against the "
             f"article page of the sample ({s['bytes']:,} bytes, `{s['content_type']}`); Newsdesk with "
-            f"{s['workers']} gunicorn workers on SQLite, nginx with `worker_processes {s['nginx_workers']}` "
+            f"{s['workers']} granian workers on SQLite, nginx with `worker_processes {s['nginx_workers']}` "
             "serving the same bytes as a file.",
             "",
             "| server | requests/s | p50 | p99 | errors |",

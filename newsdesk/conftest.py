@@ -3,6 +3,7 @@
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from newsdesk.stories.models import Story
@@ -60,6 +61,13 @@ def write_story(by, headline="Ferry returns after repairs", body="<p>The ferry i
 @pytest.fixture
 def article(db):
     return make_article()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def uncollected_static_files(tmp_path_factory):
+    """Pages link the plain static names, whatever a local `newsdesk serve` collected into var/static."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """Newsdesk settings. The only module that reads environment variables."""
 
 import os
+import re
 import zoneinfo
 from pathlib import Path
 
@@ -82,6 +83,12 @@ SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     # The fixed development key is used only with DEBUG on.
     SECRET_KEY = "newsdesk-development-key" if DEBUG else _local_secret_key(VAR_DIR / "secret-key")
+
+# The secret a front cache (deploy/nginx.conf) wants in X-Newsdesk-Refresh before it fetches a
+# page anew in place of its cached copy: what purging is made of. Kept like the key above.
+PURGE_SECRET = env_str("PURGE_SECRET") or _local_secret_key(VAR_DIR / "purge-secret")
+if not re.fullmatch(r"[A-Za-z0-9_-]{16,}", PURGE_SECRET):
+    raise ImproperlyConfigured("PURGE_SECRET must be 16 or more letters, digits, - and _")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -221,14 +228,16 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
 
 STATIC_URL = "/static/"
-# Served by WhiteNoise straight from the apps (no collectstatic step); set
-# STATIC_ROOT to collect them for a front server instead.
-STATIC_ROOT = env_str("STATIC_ROOT") or None
+# `newsdesk serve` collects the static files here, under names with a hash of their content,
+# so that they can be cached for good (by WhiteNoise, or by a front server reading this folder).
+# Before any collecting, pages link the plain names and WhiteNoise finds them in the apps.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or VAR_DIR / "static").resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "newsdesk.site.staticfiles.HashedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# For the names without a hash; hashed names are cached for good.
 WHITENOISE_MAX_AGE = 3600
 
 # Uploaded pictures and their renditions (./var/media by default). Newsdesk serves
@@ -272,7 +281,6 @@ PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 64)
 # page by page), and a hook told the surrogate keys (a CDN or Varnish).
 PURGE_NGINX_URLS = env_list("PURGE_NGINX_URLS")
 PURGE_HOOK_URL = env_str("PURGE_HOOK_URL")
-PURGE_SECRET = env_str("PURGE_SECRET")
 
 # How often each serving process looks for changes made elsewhere (seconds; with Redis it is
 # told at once, and looks at least every second all the same).
@@ -309,7 +317,12 @@ SCHEDULER_SECONDS = env_int("SCHEDULER_SECONDS", 15)
 
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1)
+# Server worker processes: one per CPU, at least 2 (so that one busy or restarting worker
+# does not stop the site). Not gunicorn's 2n+1: granian's workers are asynchronous, each
+# holds many connections (slow clients, streams) on its event loop instead of one at a time.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", max(_CPUS, 2))
+if WEB_CONCURRENCY < 1:
+    raise ImproperlyConfigured(f"WEB_CONCURRENCY must be 1 or more, not {WEB_CONCURRENCY}")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""Helpers for the browser tests (`@pytest.mark.browser`), shared by every app.
+"""Helpers for the browser tests (`@pytest.mark.browser`) and the nginx tests, shared by every app.
 
 The tests drive Debian's headless Chromium with Python Playwright against pytest-django's
 live server, validate HTML with the W3C Nu validator and check accessibility with
@@ -50,7 +50,10 @@ def need_chromium():
 
 
 def need_program(name, debian_package):
-    need(shutil.which(name), f"no `{name}` on PATH (Debian package: {debian_package})")
+    """The program's path (on PATH, or in /usr/sbin where Debian puts daemons such as nginx)."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    need(path, f"no `{name}` on PATH (Debian package: {debian_package})")
+    return path
 
 
 def need_node_tool(path, package):

@@ -63,3 +63,26 @@ def test_bad_settings_are_refused_with_the_variable_named(tmp_path, name, value)
 def test_the_cache_works():
     cache.set("newsdesk-test", {"ok": 1}, 5)
     assert cache.get("newsdesk-test") == {"ok": 1}
+
+
+def test_the_purge_secret_is_made_once_and_kept_unless_given(tmp_path):
+    env = {"VAR_DIR": str(tmp_path)}
+    first = settings_in_subprocess(env, "s.PURGE_SECRET").stdout.strip()
+    assert len(first) > 40 and settings_in_subprocess(env, "s.PURGE_SECRET").stdout.strip() == first
+    given = "given-purge-secret_42"
+    assert settings_in_subprocess({**env, "PURGE_SECRET": given}, "s.PURGE_SECRET").stdout.strip() == given
+    refused = settings_in_subprocess({**env, "PURGE_SECRET": "has spaces and ; in it"}, "s.PURGE_SECRET")
+    assert refused.returncode != 0 and "PURGE_SECRET must be" in refused.stderr
+
+
+def test_static_files_are_collected_into_var_unless_static_root_says(tmp_path):
+    env = {"VAR_DIR": str(tmp_path)}
+    assert settings_in_subprocess(env, "s.STATIC_ROOT").stdout.strip() == str(tmp_path / "static")
+    elsewhere = {**env, "STATIC_ROOT": str(tmp_path / "elsewhere")}
+    assert settings_in_subprocess(elsewhere, "s.STATIC_ROOT").stdout.strip() == str(tmp_path / "elsewhere")
+
+
+def test_web_concurrency_is_at_least_two_workers_unless_given(tmp_path):
+    env = {"VAR_DIR": str(tmp_path)}
+    assert int(settings_in_subprocess(env, "s.WEB_CONCURRENCY").stdout) >= 2
+    assert settings_in_subprocess({**env, "WEB_CONCURRENCY": "1"}, "s.WEB_CONCURRENCY").stdout.strip() == "1"

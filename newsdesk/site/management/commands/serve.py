@@ -1,14 +1,31 @@
+import fcntl
+
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from newsdesk.newsroom.accounts import ensure_newsroom_login
-from newsdesk.stories import scheduler
+
+# A client gets this long to send its request line and headers (granian counts it from the
+# connection's first byte, and again for each request on a kept-alive connection), so that a
+# slow or stalled client ties up nothing for long. The body is read by the worker's event loop,
+# and a front server (deploy/nginx.conf) buffers it anyway.
+HEADER_READ_TIMEOUT_SECONDS = 10
+# Connections the kernel holds for the workers to accept: a burst waits there, not refused.
+BACKLOG = 1024
+# Requests one worker takes on at a time; past that it leaves new connections in the backlog
+# for a worker with room. Django's synchronous views run one at a time in each worker, so a
+# larger number only makes requests wait longer inside a busy worker.
+BACKPRESSURE = 128
+# On SIGTERM the workers stop accepting, finish what they are answering, and are killed
+# after this long (a stream such as /live/ would otherwise keep a worker for good).
+SHUTDOWN_SECONDS = 10
 
 
 class Command(BaseCommand):
-    help = "Serve Newsdesk with gunicorn on HOST:PORT (default 127.0.0.1:8000) and print the newsroom login."
+    help = "Serve Newsdesk with granian on HOST:PORT (default 127.0.0.1:8000) and print the newsroom login."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=settings.HOST)
@@ -20,6 +37,7 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date: run `newsdesk migrate` first.")
         username, password = ensure_newsroom_login()
+        collect_static()
         connection.close()  # the workers open their own
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Newsdesk is serving http://{shown_host}:{port}/  (newsroom: http://{shown_host}:{port}/newsroom/)")
@@ -27,27 +45,39 @@ class Command(BaseCommand):
         self.stdout.write(f"username: {username}")
         self.stdout.write(f"password: {password}")
         self.stdout.flush()
-        run_gunicorn(host, port, workers, settings.SCHEDULER_SECONDS)
+        run_granian(host, port, max(1, workers))
 
 
-def run_gunicorn(host, port, workers, scheduler_seconds):
-    from gunicorn.app.base import BaseApplication
+def collect_static():
+    """Copy the static files to STATIC_ROOT under hashed names, for WhiteNoise or a front server.
 
-    from newsdesk.wsgi import application
+    Two `newsdesk serve` starting on one box at once would write the same files and manifest:
+    a lock makes the second wait for the first, and then find nothing left to copy.
+    """
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.VAR_DIR / "collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        call_command("collectstatic", interactive=False, verbosity=0)
 
-    class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
-            self.cfg.set("workers", max(1, workers))
-            self.cfg.set("accesslog", None)
-            self.cfg.set("graceful_timeout", 5)
-            self.cfg.set("keepalive", 5)
-            self.cfg.set("control_socket_disable", True)
-            if scheduler_seconds:
-                # One scheduler, in the master process; publish_due is safe with more anyway.
-                self.cfg.set("when_ready", lambda server: scheduler.start(scheduler_seconds))
 
-        def load(self):
-            return application
+def run_granian(host, port, workers):
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
 
-    Server().run()
+    Granian(
+        "newsdesk.asgi:application",
+        address=host,
+        port=port,
+        # ASGI with lifespan: each worker starts its scheduler thread (newsdesk.site.lifespan).
+        interface=Interfaces.ASGI,
+        workers=workers,
+        # HTTP/1.1 only: what a front server speaks to its upstream; the header timeout is HTTP/1's.
+        http=HTTPModes.http1,
+        http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_SECONDS * 1000, keep_alive=True),
+        backlog=BACKLOG,
+        backpressure=BACKPRESSURE,
+        workers_kill_timeout=SHUTDOWN_SECONDS,
+        respawn_failed_workers=True,
+        log_access=False,
+    ).serve()

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The nginx container's start: render deploy/nginx.conf the way `newsdesk nginx-config` does
+# (every {{NAME}} from the environment variable NAME), then run nginx.
+set -eu
+for name in SERVER_NAME LISTEN UPSTREAM STATIC_ROOT CACHE_DIR PURGE_SECRET; do
+  eval "value=\${$name:-}"
+  [ -n "$value" ] || { echo "nginx-entrypoint: $name is not set" >&2; exit 1; }
+  case "$value" in *[\;\{\}\"\'\#\$\\\|\&]*) echo "nginx-entrypoint: $name has a character nginx would misread" >&2; exit 1;; esac
+done
+# Comment lines keep their placeholders, as in `newsdesk nginx-config`.
+sed -e "/^[[:space:]]*#/!{
+s|{{SERVER_NAME}}|$SERVER_NAME|g
+s|{{LISTEN}}|$LISTEN|g
+s|{{UPSTREAM}}|$UPSTREAM|g
+s|{{STATIC_ROOT}}|$STATIC_ROOT|g
+s|{{CACHE_DIR}}|$CACHE_DIR|g
+s|{{PURGE_SECRET}}|$PURGE_SECRET|g
+}" /etc/newsdesk/nginx.conf.template > /etc/nginx/conf.d/default.conf
+exec nginx -g 'daemon off;'

@@ -1,0 +1,100 @@
+"""Newsdesk behind nginx, configured by `newsdesk nginx-config` (deploy/nginx.conf)."""
+
+import http.client
+import re
+
+import pytest
+
+from newsdesk.site.nginx import render_nginx_config
+
+from .conftest import http_get
+from .test_serve import article_path  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.nginx
+HEADLINE = b"Harbour ferry returns after winter repairs"
+
+
+def test_a_page_is_answered_through_nginx(nginx_front, article_path):  # noqa: F811
+    status, headers, page = http_get(nginx_front, article_path)
+    assert status == 200 and HEADLINE in page
+    assert headers["server"].startswith("nginx")
+    assert "x-cache-status" in headers
+
+
+def test_static_files_are_served_by_nginx_from_static_root(served, nginx_front, article_path):  # noqa: F811
+    page = http_get(nginx_front, article_path)[2].decode()
+    script = re.search(r'<script src="(/static/comments/comments\.[0-9a-f]{12}\.js)"', page).group(1)
+    assert (served.static_root / script.removeprefix("/static/")).is_file()
+
+    status, headers, body = http_get(nginx_front, script)
+    assert status == 200 and body == (served.static_root / script.removeprefix("/static/")).read_bytes()
+    assert headers["server"].startswith("nginx") and "x-cache-status" not in headers  # not proxied
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert http_get(nginx_front, "/static/comments/no-such-file.js")[0] == 404
+
+
+def test_a_reader_with_a_session_is_never_answered_from_the_cache(nginx_front, article_path):  # noqa: F811
+    for _ in range(3):
+        status, headers, page = http_get(nginx_front, article_path, {"Cookie": "sessionid=abc"})
+        assert status == 200 and headers["x-cache-status"] == "BYPASS"
+
+
+def test_a_post_is_never_answered_from_the_cache(nginx_front):
+    host, port = nginx_front.removeprefix("http://").rsplit(":", 1)
+    for _ in range(2):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("POST", "/", body=b"", headers={"Content-Length": "0"})
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        # nginx caches only GET and HEAD: for a POST it does not even look (no status at all).
+        assert response.getheader("X-Cache-Status") in (None, "BYPASS")
+        assert response.getheader("Server").startswith("nginx") and response.status != 502
+
+
+def test_anonymous_pages_are_cached_and_refreshed_by_the_purge_secret(served, nginx_front, article_path):  # noqa: F811
+    status, headers, page = http_get(nginx_front, article_path)
+    assert "public" in headers["cache-control"] and "s-maxage=" in headers["cache-control"]
+    secret = (served.var_dir / "purge-secret").read_text().strip()
+    path = article_path + "?cache-test"  # a key of this test's own
+    assert http_get(nginx_front, path)[1]["x-cache-status"] == "MISS"
+    assert http_get(nginx_front, path)[1]["x-cache-status"] == "HIT"
+
+    wrong = http_get(nginx_front, path, {"X-Newsdesk-Refresh": "not the secret"})
+    assert wrong[1]["x-cache-status"] == "HIT"
+    refreshed = http_get(nginx_front, path, {"X-Newsdesk-Refresh": secret})
+    assert refreshed[1]["x-cache-status"] == "BYPASS" and HEADLINE in refreshed[2]
+    assert http_get(nginx_front, path)[1]["x-cache-status"] == "HIT"
+    assert http_get(nginx_front, path, {"Cookie": "sessionid=abc"})[1]["x-cache-status"] == "BYPASS"
+
+
+def test_a_correction_reaches_the_nginx_cache_within_a_second(served, nginx_front, article_path):  # noqa: F811
+    import time
+
+    path = article_path + "?correction-test"
+    http_get(nginx_front, path)
+    assert http_get(nginx_front, path)[1]["x-cache-status"] == "HIT"
+
+    served.newsdesk("shell", "-c", (
+        "from newsdesk.stories.models import Story; from newsdesk.stories import services; "
+        f"story = Story.objects.get(headline={HEADLINE.decode()!r}); "
+        "services.add_note(story, by=None, kind='correction', text='The ferry leaves at nine, not ten.')"
+    ))
+    committed = time.monotonic()
+    time.sleep(1)
+    status, headers, page = http_get(nginx_front, path)
+    assert b"The ferry leaves at nine, not ten." in page, f"still stale {time.monotonic() - committed:.2f} s after"
+
+
+def test_the_config_takes_no_value_that_nginx_would_read_as_syntax():
+    values = dict(LISTEN="80", UPSTREAM="127.0.0.1:8000", SERVER_NAME="example.org www.example.org",
+                  CACHE_DIR="/var/cache/nginx/newsdesk", STATIC_ROOT="/srv/newsdesk/static", PURGE_SECRET="s3cret-s3cret-s3cret")
+    config = render_nginx_config(**values)
+    assert "server_name example.org www.example.org;" in config and " s3cret-s3cret-s3cret$" in config
+    assert "{{" not in "".join(line for line in config.splitlines() if not line.lstrip().startswith("#"))
+    for name, bad in [("SERVER_NAME", "example.org; include /etc/passwd"), ("STATIC_ROOT", "/srv/my static"),
+                      ("PURGE_SECRET", "a.b+c.d+e.f+g.h+i.j"), ("PURGE_SECRET", "short"), ("UPSTREAM", "")]:
+        with pytest.raises(ValueError):
+            render_nginx_config(**{**values, name: bad})
