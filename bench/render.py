@@ -32,6 +32,7 @@ def main():
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--sql", action="store_true", help="print the queries of a warm render")
+    parser.add_argument("--html-out", type=Path, help="write the page's HTML to this file (to compare two versions)")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the measured runs to this file")
     args = parser.parse_args()
     if not args.seed.is_file():
@@ -100,6 +101,8 @@ def measure(args):
         profiler.disable()
         profiler.dump_stats(args.profile)
     assert response.status_code == 200
+    if args.html_out:
+        args.html_out.write_bytes(response.content)
     times.sort()
     return {
         "runs": args.runs,
