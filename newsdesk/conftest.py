@@ -71,6 +71,16 @@ def uncollected_static_files(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def fresh_shared_values():
+    """Each test starts with a database of its own: nothing computed for another one is kept."""
+    from newsdesk.site import shared
+
+    shared.clear()
+    yield
+    shared.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is slow on purpose; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

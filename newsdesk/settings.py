@@ -36,6 +36,16 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def env_float(name, default):
+    value = env_str(name)
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
 def env_rate(name, default):
     """A rate limit written "count/seconds", e.g. 10/60."""
     value = env_str(name, default)
@@ -281,6 +291,13 @@ PAGE_CACHE_MEMORY_MB = env_int("PAGE_CACHE_MEMORY_MB", 64)
 # page by page), and a hook told the surrogate keys (a CDN or Varnish).
 PURGE_NGINX_URLS = env_list("PURGE_NGINX_URLS")
 PURGE_HOOK_URL = env_str("PURGE_HOOK_URL")
+
+# How long each serving process keeps what every page shows alike (the sections menu, the
+# "Read next" river) at most, in seconds; a change made in the newsroom drops it at once.
+# A story scheduled for a time still to come shows in the river at most this much later.
+SHARED_CACHE_SECONDS = env_float("SHARED_CACHE_SECONDS", 1.0)
+if SHARED_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured(f"SHARED_CACHE_SECONDS must be 0 or more, not {SHARED_CACHE_SECONDS}")
 
 # How often each serving process looks for changes made elsewhere (seconds; with Redis it is
 # told at once, and looks at least every second all the same).

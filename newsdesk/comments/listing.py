@@ -27,10 +27,11 @@ def threads(story, *, sort=Comment.Sort.OLDEST, page=1, user=None, own_ids=()):
     """A page of top-level comments with `.shown_replies` on each; two queries and a count."""
     if sort not in ORDER:
         sort = Comment.Sort.OLDEST
-    shown = visible_to(user, own_ids)
-    top = Comment.objects.filter(shown, story=story, thread__isnull=True).order_by(*ORDER[sort])
     if not story.comment_count and not own_ids and not (user and user.is_authenticated):
-        top = top.none()  # nothing any reader could see: no query
+        top = []  # nothing any reader could see: no query, nor one to build
+    else:
+        shown = visible_to(user, own_ids)
+        top = Comment.objects.filter(shown, story=story, thread__isnull=True).order_by(*ORDER[sort])
     page = Paginator(top, settings.COMMENTS_PER_PAGE).get_page(page)
     threads = list(page.object_list)
     replies = {}

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Story, load_tags
 
 HOME_SIZE = 12  # the home page's river ("Latest")
 
@@ -12,6 +12,12 @@ def latest(*, exclude=None, limit=None):
     if exclude is not None:
         stories = stories.exclude(pk=exclude.pk)
     return list(stories[: limit or settings.RIVER_SIZE])
+
+
+def newest(count):
+    """The `count` latest stories with their labels: two queries (prefetch_related takes three)."""
+    stories = Story.objects.published().select_related("section", "lead_picture").order_by("-published_at", "-pk")
+    return tuple(load_tags(stories[:count]))
 
 
 def reach():

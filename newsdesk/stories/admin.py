@@ -10,6 +10,21 @@ from .models import Section, Story
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
 
+    # Every page's menu lists the sections: a change here is one readers see everywhere.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        events.record("tag", keys={"site", f"section:{obj.pk}"})
+
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        events.record("tag", keys={"site", f"section:{pk}"})
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        events.record("tag", keys={"site", *(f"section:{pk}" for pk in pks)})
+
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):

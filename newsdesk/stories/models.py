@@ -3,6 +3,7 @@ import functools
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Value
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
@@ -55,6 +56,23 @@ class StoryQuerySet(models.QuerySet):
         """Published stories with what their own page shows."""
         return self.published().select_related("section", "link", "lead_picture").prefetch_related("people", "topics", "notes")
 
+    def page(self, **lookup):
+        """The published story matching `lookup` with what its own page shows, or None: one
+        query, a second for its people and topics, and a third for its notes only when it has
+        any (most have none)."""
+        story = (
+            self.published().select_related("section", "link", "lead_picture")
+            .annotate(has_notes=Exists(Note.objects.filter(story=OuterRef("pk"))))
+            .filter(**lookup).first()
+        )
+        if story is not None:
+            load_tags([story])
+            if story.has_notes:
+                models.prefetch_related_objects([story], "notes")
+            else:
+                _prefetched(story, "notes", [])
+        return story
+
     def for_listing(self):
         """Published stories, newest first, with what a teaser shows."""
         return (
@@ -63,6 +81,45 @@ class StoryQuerySet(models.QuerySet):
             .prefetch_related("people", "topics")
             .order_by("-published_at", "-pk")
         )
+
+
+def load_tags(stories):
+    """Read the people and topics of `stories` in one query, where prefetch_related("people",
+    "topics") takes two: `story.people.all()` and `story.topics.all()` then ask nothing more.
+    Each in the order of its model (by name), as the database sorts."""
+    from newsdesk.people.models import Person, Topic
+
+    stories = [story for story in stories if story is not None]
+    if not stories:
+        return stories
+    ids = [story.pk for story in stories]
+    fields = ["id", "name", "slug", "description"]
+
+    def side(kind, through, column):
+        return through.objects.filter(story_id__in=ids).annotate(
+            tag_kind=Value(kind), tag_id=F(f"{column}_id"),
+            **{f"tag_{name}": F(f"{column}__{name}") for name in fields[1:]},
+        ).values_list("tag_kind", "story_id", *(f"tag_{name}" for name in fields))
+
+    rows = side("person", Story.people.through, "person").union(
+        side("topic", Story.topics.through, "topic"), all=True).order_by("tag_name", "tag_id")
+    found = {"person": {}, "topic": {}}
+    models_of = {"person": Person, "topic": Topic}
+    for kind, story_id, *values in rows:
+        found[kind].setdefault(story_id, []).append(models_of[kind].from_db(rows.db, fields, values))
+    for story in stories:
+        _prefetched(story, "people", found["person"].get(story.pk, []))
+        _prefetched(story, "topics", found["topic"].get(story.pk, []))
+    return stories
+
+
+def _prefetched(story, name, objects):
+    """Keep `objects` as what `story.<name>.all()` gives, as prefetch_related keeps them."""
+    queryset = getattr(story, name).all()
+    queryset._result_cache, queryset._prefetch_done = list(objects), True
+    if not hasattr(story, "_prefetched_objects_cache"):
+        story._prefetched_objects_cache = {}
+    story._prefetched_objects_cache[name] = queryset
 
 
 class Story(models.Model):

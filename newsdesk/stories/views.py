@@ -23,7 +23,7 @@ def story_page(request, story, *, status=200, **context):
 
 
 def _show(request, slug, kind):
-    story = Story.objects.for_page().filter(slug=slug, kind=kind).first()
+    story = Story.objects.page(slug=slug, kind=kind)
     if story is not None:
         return story_page(request, story)
     # Where a story the newsroom withdrew was, readers learn why (410 Gone tells crawlers);
