@@ -293,7 +293,8 @@ def test_on_postgresql_the_inserts_are_prepared_unless_the_database_is_pooled():
     import_items([story(1, people=["Anna Berg"])])
     assert prepared_statements() > 0
 
-    connection.close()  # a new session, as a pooler would hand out
+    with connection.cursor() as cursor:  # a fresh session, as a pooler would hand out
+        cursor.execute("DEALLOCATE ALL")
     connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] = True  # DATABASE_POOLED=true
     try:
         import_items([story(2, people=["Anna Berg"])])
