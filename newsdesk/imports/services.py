@@ -728,10 +728,10 @@ class _FileWriter:
                 params += _around_story_key(keys)
         self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard, record), params)
         ids = dict((guid, pk) for pk, guid in self.cursor.fetchall())
-        if len(ids) < len(rows):
-            return False
         recorded = set()
         for (values, _, _, outcome), keys in zip(self.new, shown):
+            if values["guid"] not in ids:  # guarded, and taken: not written
+                continue
             outcome.pk = ids[values["guid"]]
             if keys is not None:
                 keys.add(events.story_key(outcome.pk))
@@ -741,8 +741,18 @@ class _FileWriter:
                     self._event(outcome.pk, keys)
         if recorded:
             events.written(recorded)
+        if len(ids) < len(rows):
+            return False
         self.new = []
         return True
+
+    @classmethod
+    def joined(cls, writers):
+        """One writer of the waiting new stories of several, to write them in one statement
+        (write_at_once): their outcomes are numbered as it writes them."""
+        joined = cls([], writers[0].cache, writers[0].cursor, look_up=False)
+        joined.new = [entry for writer in writers for entry in writer.new]
+        return joined
 
 
 def _new_keys(values, person_ids, topic_ids, cache):
@@ -1006,17 +1016,66 @@ def import_batch(files, *, cache=None):
     foreign keys checked at the commit) rolls every one of them back and is raised; the
     caller then saves them one by one (reader.save_files), each all or nothing."""
     cache = TagCache() if cache is None else cache
-    rows, results = [], []
+    rows, results, group = [], [None] * len(files), []
+    joining = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     try:
-        with transaction.atomic():
-            for items in files:
-                results.append(import_items(items, cache=cache, batch_events=rows))
+        with transaction.atomic(), _rows_cursor() as cursor:
+            for index, items in enumerate(files):
+                member = _new_and_alone(items, cache, cursor) if joining else None
+                if group and (member is None or len(group) >= AT_ONCE_STORIES or _clash(member[0], group)):
+                    _write_group(group, cache, rows, results)
+                    group = []
+                if member is not None:
+                    group.append((index, items, *member))
+                else:
+                    results[index] = import_items(items, cache=cache, batch_events=rows)
+            if group:
+                _write_group(group, cache, rows, results)
             events.record_many(_merged(rows))
     except BaseException:
         cache.rollback()
         raise
     cache.commit()
     return results
+
+
+def _new_and_alone(items, cache, cursor):
+    """For a file of one story, not linked by guid, whose tags the run knows: its writer,
+    the story waiting in it as new, and the file's outcomes (as `joined` writes it); else None."""
+    stories = [item for item in items if isinstance(item, StoryData)]
+    if len(stories) != 1:
+        return None
+    tag_labels(stories, cache)
+    if stories[0].link_guid or not _tags_known(stories, cache):
+        return None
+    writer = _FileWriter(stories, cache, cursor, look_up=False)
+    outcomes = [Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
+                for item in items]
+    return writer, outcomes
+
+
+def _clash(writer, group):
+    """Whether the story waiting in `writer` has the guid or the slug of one in `group`."""
+    (values, _, _, _), = writer.new
+    return any(other.new[0][0]["guid"] == values["guid"] or other.new[0][0]["slug"] == values["slug"]
+               for _, _, other, _ in group)
+
+
+def _write_group(group, cache, rows, results):
+    """On PostgreSQL, in a batch: the new stories of files of one story each (`group`, in
+    order), written by one guarded statement, each with its links or not at all. A story
+    whose guid or slug is taken is not written: its file goes the usual way after them,
+    which tells unchanged from updated and numbers the slug."""
+    joined = _FileWriter.joined([writer for _, _, writer, _ in group])
+    joined.write_at_once(guard=True)
+    rows += joined.event_rows()
+    for index, items, writer, outcomes in group:
+        if writer.new[0][3].pk is not None:
+            results[index] = outcomes
+        else:
+            stories = [item for item in items if isinstance(item, StoryData)]
+            with transaction.atomic(savepoint=False), _rows_cursor() as cursor:
+                results[index] = _save_items(items, stories, cache, cursor, rows)
 
 
 def _merged(rows):

@@ -1,6 +1,8 @@
 """A run's files are saved several to a transaction, each file still all or nothing."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from newsdesk.imports import reader, services
 from newsdesk.imports.services import ImportFailed, StoryData, TagCache, import_batch
 from newsdesk.live import events
@@ -95,3 +97,26 @@ def test_a_batch_is_no_bigger_than_its_limits(monkeypatch):
     results = list(reader.save_files(files(*([story(n)] for n in range(8)))))
 
     assert sizes == [3, 3, 2] and len(results) == 8
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one-statement writes are PostgreSQL's")
+def test_on_postgresql_files_of_one_new_story_are_written_together_and_the_others_the_usual_way():
+    cache = TagCache()
+    services.import_items([story(1, topics=["Weather"])], cache=cache)
+    Event.objects.all().delete()
+    batch = [[story(2, topics=["Weather"])], [story(3)], [story(1, topics=["Weather"], standfirst="Later.")],
+             [story(4, headline="Harbour ferry returns 2")], [story(5), story(6)], [story(3)]]
+
+    with CaptureQueriesContext(connection) as ctx:
+        results = import_batch(batch, cache=cache)
+
+    assert [[o.action for o in outcomes] for outcomes in results] == [
+        ["created"], ["created"], ["updated"], ["created"], ["created", "created"], ["unchanged"]]
+    assert results[3][0].slug == "harbour-ferry-returns-2-2"
+    # Stories 2, 3 and 1 in one statement (1 is taken: its file goes the usual way after them);
+    # then 4, whose slug 2 took; then 3 again. Files of more stories go the usual way.
+    assert len([q for q in ctx.captured_queries if "ON CONFLICT DO NOTHING" in q["sql"]]) == 3
+    assert sorted(Event.objects.values_list("story_id", flat=True)) == sorted(Story.objects.values_list("pk", flat=True))
+    assert Story.objects.get(guid="test:1").standfirst == "Later."
+    assert [sorted(Story.objects.get(guid=f"test:{n}").topics.values_list("name", flat=True)) for n in (1, 2, 3)] == [
+        ["Weather"], ["Weather"], []]
