@@ -710,27 +710,31 @@ class _FileWriter:
             Story.objects.filter(pk=outcome.pk).update(link=Subquery(Story.objects.filter(guid=guid).values("pk")[:1]))
         self.links = []
 
-    def write_at_once(self, *, guard=False, record=False):
+    def write_at_once(self, *, guard=False, record=False, files=None):
         """Write the waiting new stories and their links in one statement (_at_once_sql),
         on PostgreSQL: a statement is a transaction of its own, so, outside a transaction,
         this is the file's one transaction in one round trip. With `guard`, nothing is
         written if a story's guid or slug is taken. With `record`, the statement records
         the stories' live events too, as events.record_many would (for a statement that is
-        its own transaction); else they wait in `events`. Whether they were written."""
+        its own transaction); else they wait in `events`. With `files` (the number of each
+        story's file, `joined`), no file is written of which a guid or slug is taken.
+        Whether they were all written."""
         rows = [values for values, _, _, _ in self.new]
         table = _table(Story, self.cursor.db)
         shown = [_new_keys(values, person_ids, topic_ids, self.cache) for values, person_ids, topic_ids, _ in self.new]
         params = []
-        for values, (_, person_ids, topic_ids, _), keys in zip(table.params(rows, self.cursor.db), self.new, shown):
+        for n, (values, (_, person_ids, topic_ids, _), keys) in enumerate(zip(table.params(rows, self.cursor.db), self.new, shown)):
             params += values
             params += (person_ids, topic_ids)
             if record:
                 params += _around_story_key(keys)
-        self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard, record), params)
+            if files is not None:
+                params.append(files[n])
+        self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard, record, files is not None), params)
         ids = dict((guid, pk) for pk, guid in self.cursor.fetchall())
         recorded = set()
         for (values, _, _, outcome), keys in zip(self.new, shown):
-            if values["guid"] not in ids:  # guarded, and taken: not written
+            if values["guid"] not in ids:  # taken, and guarded: not written
                 continue
             outcome.pk = ids[values["guid"]]
             if keys is not None:
@@ -780,8 +784,8 @@ def _around_story_key(keys):
 AT_ONCE_STORIES = 50
 
 
-@functools.lru_cache(maxsize=256)
-def _at_once_sql(columns, count, guard, record=False):
+@functools.lru_cache(maxsize=512)
+def _at_once_sql(columns, count, guard, record=False, whole_files=False):
     """One PostgreSQL statement writing `count` new stories (their values giving `columns`,
     then their people's and topics' ids as two arrays) and their links, and giving each
     story's (id, guid). The values are cast where they are given, so that every row has
@@ -795,11 +799,15 @@ def _at_once_sql(columns, count, guard, record=False):
     live event of each shown story as events.record_many does: it takes ORDER_LOCK
     before the insert takes its ids (the lock's CTE is materialized, a volatile call, and
     each event row joins it, so no event row, nor its id, is made before the lock is
-    held), and holds it to the commit, the statement's own."""
+    held), and holds it to the commit, the statement's own.
+
+    With `whole_files`, each row gives one more value, the number of its file, and no file
+    is written of which a story's guid or slug is taken (import_batch, in its transaction:
+    the stories of several files, each file written whole or not at all)."""
     qn = connection.ops.quote_name
     fields = _table(Story, connection).layout(columns)[0]
     names = ", ".join(qn(f.column) for f in fields)
-    extra = ", %s::text, %s::text" if record else ""
+    extra = (", %s::text, %s::text" if record else "") + (", %s::integer" if whole_files else "")
     row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + f", %s::bigint[], %s::bigint[]{extra})"
     pk, guid = qn(Story._meta.pk.column), qn(Story._meta.get_field("guid").column)
     links = []
@@ -820,9 +828,15 @@ def _at_once_sql(columns, count, guard, record=False):
             f"NULLIF(v._after, '')), statement_timestamp() FROM s JOIN v ON v.{guid} = s.{guid} CROSS JOIN lock "
             f"WHERE v._before IS NOT NULL)",
         ]
+    table, slug = qn(Story._meta.db_table), qn(Story._meta.get_field("slug").column)
+    only = (
+        f" WHERE v._file NOT IN (SELECT w._file FROM v w WHERE EXISTS (SELECT FROM {table} t WHERE t.{guid} = w.{guid})"
+        f" OR EXISTS (SELECT FROM {table} t WHERE t.{slug} = w.{slug}))"
+    ) if whole_files else ""
     return (
-        f"WITH v ({names}, _people, _topics{', _before, _after' if record else ''}) AS (VALUES {', '.join([row] * count)}), "
-        f"s AS (INSERT INTO {qn(Story._meta.db_table)} ({names}) SELECT {names} FROM v"
+        f"WITH v ({names}, _people, _topics{', _before, _after' if record else ''}{', _file' if whole_files else ''}) "
+        f"AS (VALUES {', '.join([row] * count)}), "
+        f"s AS (INSERT INTO {table} ({names}) SELECT {names} FROM v{only}"
         f"{' ON CONFLICT DO NOTHING' if guard else ''} RETURNING {pk}, {guid}), "
         + ", ".join(links)
         + f" SELECT s.{pk}, s.{guid} FROM s"
@@ -1021,8 +1035,8 @@ def import_batch(files, *, cache=None):
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
             for index, items in enumerate(files):
-                member = _new_and_alone(items, cache, cursor) if joining else None
-                if group and (member is None or len(group) >= AT_ONCE_STORIES or _clash(member[0], group)):
+                member = _new_whole(items, cache, cursor) if joining else None
+                if group and (member is None or _clash(member[0], group)):
                     _write_group(group, cache, rows, results)
                     group = []
                 if member is not None:
@@ -1039,14 +1053,16 @@ def import_batch(files, *, cache=None):
     return results
 
 
-def _new_and_alone(items, cache, cursor):
-    """For a file of one story, not linked by guid, whose tags the run knows: its writer,
-    the story waiting in it as new, and the file's outcomes (as `joined` writes it); else None."""
+def _new_whole(items, cache, cursor):
+    """For a file of a few stories (AT_ONCE_STORIES), none linked by guid, each guid once,
+    whose tags the run knows: its writer, its stories waiting in it as new (each on its
+    base slug, numbered within the file), and the file's outcomes, as `joined` writes
+    them; else None."""
     stories = [item for item in items if isinstance(item, StoryData)]
-    if len(stories) != 1:
+    if not 0 < len(stories) <= AT_ONCE_STORIES or len({data.guid for data in stories}) < len(stories):
         return None
     tag_labels(stories, cache)
-    if stories[0].link_guid or not _tags_known(stories, cache):
+    if any(data.link_guid for data in stories) or not _tags_known(stories, cache):
         return None
     writer = _FileWriter(stories, cache, cursor, look_up=False)
     outcomes = [Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
@@ -1055,19 +1071,26 @@ def _new_and_alone(items, cache, cursor):
 
 
 def _clash(writer, group):
-    """Whether the story waiting in `writer` has the guid or the slug of one in `group`."""
-    (values, _, _, _), = writer.new
-    return any(other.new[0][0]["guid"] == values["guid"] or other.new[0][0]["slug"] == values["slug"]
-               for _, _, other, _ in group)
+    """Whether `group` is full, or a story waiting in `writer` has the guid or the slug of
+    one in `group`: the statement that writes them together could not tell which came first."""
+    if sum(len(other.new) for _, _, other, _ in group) + len(writer.new) > GROUP_STORIES:
+        return True
+    mine = {key for values, _, _, _ in writer.new for key in (values["guid"], "/" + values["slug"])}
+    return any(key in mine for _, _, other, _ in group for values, _, _, _ in other.new
+               for key in (values["guid"], "/" + values["slug"]))
+
+
+# Stories of a batch's files written by one statement at most (_write_group).
+GROUP_STORIES = 200
 
 
 def _write_group(group, cache, rows, results):
-    """On PostgreSQL, in a batch: the new stories of files of one story each (`group`, in
-    order), written by one guarded statement, each with its links or not at all. A story
-    whose guid or slug is taken is not written: its file goes the usual way after them,
-    which tells unchanged from updated and numbers the slug."""
+    """On PostgreSQL, in a batch: the new stories of files (`group`, in order) written by
+    one statement, each file whole with its links, or not at all where a guid or a slug
+    of it is taken: such a file goes the usual way after them, which tells unchanged from
+    updated and numbers the slugs."""
     joined = _FileWriter.joined([writer for _, _, writer, _ in group])
-    joined.write_at_once(guard=True)
+    joined.write_at_once(files=[n for n, (_, _, writer, _) in enumerate(group) for _ in writer.new])
     rows += joined.event_rows()
     for index, items, writer, outcomes in group:
         if writer.new[0][3].pk is not None:
