@@ -5,7 +5,8 @@
 Generates N stories as files (half from plain-text pages shaped like the sample
 page: a headline, 4-8 paragraphs and a "Read next" block of briefs; half from
 ninjs 2.x documents, one story each) and imports them through the real command
-path, `call_command("import", folder, "--json")`: one transaction per file.
+path, `call_command("import", folder, "--json")`: several files to a transaction,
+each file all or nothing.
 
 The database is whatever the settings say (VAR_DIR for SQLite, DATABASE_URL for
 PostgreSQL); it must be migrated and should be empty.

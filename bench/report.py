@@ -153,7 +153,7 @@ def results_markdown(out):
             f"{first['stories_generated']:,} generated stories in {first['files_generated']:,} files (half text pages "
             f"with their briefs, half ninjs 2.x), imported with `newsdesk import --json` folder by folder "
             f"(ten folders; the files parsed by {_processes(first.get('workers', 0))} while the command saves them), "
-            f"each file in its own transaction, for at most {first['budget_seconds']:.0f} s per database.",
+            f"several files to a transaction (each file all or nothing), for at most {first['budget_seconds']:.0f} s per database.",
             "",
             "| database | stories imported | seconds | stories/s | text stories/s | ninjs stories/s "
             "| per-file floor (reference) | import / floor | bulk insert (reference) | import / bulk "

@@ -1,11 +1,13 @@
 """Reading files: which parser reads a file, and parsing many ahead of the saving.
 
 Parsing is pure work on a file's bytes (no database), so a large import parses in
-forked processes while this one saves, each file in its own transaction, in order.
+forked processes while this one saves, in order: several files to a transaction, each
+file all or nothing (save_files).
 """
 
 import multiprocessing
 import signal
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -15,13 +17,18 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from . import ninjs, text
-from .services import ImportFailed, StoryData, import_items
+from .services import ImportFailed, StoryData, TagCache, import_batch, import_items
 
 # Files handed to a parsing process at a time, and how many such batches wait ahead of the saving.
 BATCH = 16
 AHEAD = 4
 # Fewer files than this are parsed here: starting processes would cost more than it saves.
 PARALLEL_FROM = 20
+# A run's files are saved together in one transaction (save_files): this many at most, or
+# fewer holding this many stories, or those that came within this many seconds of the first.
+SAVE_FILES = 100
+SAVE_STORIES = 1_000
+SAVE_SECONDS = 0.5
 
 
 def looks_like_json(path, raw):
@@ -54,6 +61,57 @@ def save_file(path, items, *, dry_run=False, cache=None):
         return import_items(items, dry_run=dry_run, cache=cache)
     except DatabaseError as err:  # rolled back whole: say so, and let the other files go on
         raise ImportFailed(path, None, f"the database refused it: {err}") from None
+
+
+def save_files(files, *, dry_run=False, cache=None):
+    """(path, outcomes or ImportFailed) for each (path, items or ImportFailed) of `files`
+    (as `reading` gives them), in order, each once the transaction that saved it committed.
+
+    Files are saved several to a transaction (services.import_batch: SAVE_FILES,
+    SAVE_STORIES, SAVE_SECONDS), which costs far less than a transaction each. Should the
+    database refuse anything of them, the whole batch is rolled back and its files saved
+    again one by one, each in its own transaction: a file the database refuses changes
+    nothing, and the others still import. A dry run checks each file on its own."""
+    cache = TagCache() if cache is None else cache
+    if dry_run:
+        for path, items in files:
+            yield path, _save_one(path, items, dry_run=True, cache=cache)
+        return
+    batch, stories, started = [], 0, 0.0
+    for path, items in files:
+        if not batch:
+            started = time.monotonic()
+        batch.append((path, items))
+        stories += 0 if isinstance(items, ImportFailed) else len(items)
+        if len(batch) >= SAVE_FILES or stories >= SAVE_STORIES or time.monotonic() - started >= SAVE_SECONDS:
+            yield from _save_batch(batch, cache)
+            batch, stories = [], 0
+    yield from _save_batch(batch, cache)
+
+
+def _save_one(path, items, *, dry_run, cache):
+    """A file's outcomes, saved in its own transaction, or the ImportFailed that says why not."""
+    if isinstance(items, ImportFailed):
+        return items
+    try:
+        return save_file(path, items, dry_run=dry_run, cache=cache)
+    except ImportFailed as err:
+        return err
+
+
+def _save_batch(batch, cache):
+    saving = [items for _, items in batch if not isinstance(items, ImportFailed)]
+    if len(saving) > 1:
+        try:
+            saved = iter(import_batch(saving, cache=cache))
+        except DatabaseError:  # rolled back whole: each file again on its own, which says which failed
+            pass
+        else:
+            for path, items in batch:
+                yield path, items if isinstance(items, ImportFailed) else next(saved)
+            return
+    for path, items in batch:
+        yield path, _save_one(path, items, dry_run=False, cache=cache)
 
 
 def import_file(path, *, date=None, dry_run=False, cache=None):

@@ -15,6 +15,12 @@ On PostgreSQL, a file of new stories whose tags the run knows (most files of a w
 run) needs no transaction around it: the one statement that writes it is a
 transaction by itself, so it costs one round trip, or two with a lookup first
 (`_import_at_once`). Anything else goes the usual way.
+
+Every story a file creates or changes that readers see (or saw) is recorded as a live
+event (newsdesk.live.events) in the transaction that writes it, with the surrogate keys of
+the pages that show it: the one-statement write records them itself. A run's files are
+saved several to a transaction (`import_batch`, grouped by reader.save_files), with one
+record of their events.
 """
 
 import functools
@@ -30,10 +36,14 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.db.models import Subquery, Value
 from django.utils import timezone
 
+from newsdesk.live import events
+from newsdesk.live.models import Event
 from newsdesk.people.models import Person, SlugRedirect, Topic
 from newsdesk.people.services import looks_like_a_name
 from newsdesk.slugs import SlugPicker, slug_candidates, slugify
+from newsdesk.river import services as river
 from newsdesk.stories import body
+from newsdesk.stories import services as stories
 from newsdesk.stories.models import Section, Story, story_url
 
 # New tag names asked about in one query (with their candidate slugs: 5 parameters a name).
@@ -217,6 +227,15 @@ class TagCache:
 
     def __init__(self):
         self.known, self.pending = {}, {}  # model -> {lower-case name: id}
+        self._cut = self  # not read yet
+
+    def river_cut(self):
+        """The river's cut (river.cut) as the run first read it: stories published since only
+        move it later, so an older one makes more stories count as in a river, never fewer
+        (their events purge a few more pages than needed, never too few)."""
+        if self._cut is self:
+            self._cut = river.cut()
+        return self._cut
 
     def _names(self, model):
         names = self.known.get(model)
@@ -593,11 +612,14 @@ class _FileWriter:
     New stories wait in `new` as rows and are written together by `flush`: at the
     end, or before something needs them in the database (a later item of the same
     guid). `saved` holds, for each guid of the file already saved or waiting, its
-    fingerprint and the outcome a later unchanged item of that guid reports.
+    fingerprint and the outcome a later unchanged item of that guid reports. `events`
+    holds, for each story written that readers see or saw, the keys of the pages that
+    show it, for the transaction's record (event_rows).
     """
 
     def __init__(self, stories, cache, cursor, *, look_up=True):
         self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
+        self.events = {}  # story id -> surrogate keys
         self.bases = {data.guid: data.slug_base() for data in stories}
         guids, taken, probed = list(self.bases), set(), set()
         if not look_up:  # written as if new, each story on its base slug (write_at_once with `guard`)
@@ -645,6 +667,8 @@ class _FileWriter:
         return outcome
 
     def _update(self, data, fingerprint, pk):
+        # The pages that showed it before (its old tags too) and those that show it now.
+        before = stories.public_keys(pk, self.cache.river_cut())
         story = Story.objects.get(pk=pk)
         for name, value in _values(data, self.cache, fingerprint, story).items():
             setattr(story, name, value)
@@ -653,7 +677,16 @@ class _FileWriter:
         story.save()
         story.people.set(self.cache.ids(Person, data.people))
         story.topics.set(self.cache.ids(Topic, data.topics))
+        self._event(pk, before | stories.public_keys(pk, self.cache.river_cut()))
         return Outcome(story.kind, "updated", pk=story.pk, slug=story.slug, story=story)
+
+    def _event(self, pk, keys):
+        if keys:
+            self.events.setdefault(pk, set()).update(keys)
+
+    def event_rows(self):
+        """The live events of the stories written, one a story: rows for events.record_many."""
+        return [(Event.Kind.STORY, pk, None, keys) for pk, keys in self.events.items()]
 
     def flush(self):
         # On PostgreSQL, the new stories and their links in one statement (their guids were looked up).
@@ -662,10 +695,13 @@ class _FileWriter:
         if self.new:
             people, topics = [], []
             ids = _table(Story, self.cursor.db).insert(self.cursor, [values for values, _, _, _ in self.new])
-            for pk, (_, person_ids, topic_ids, outcome) in zip(ids, self.new):
+            for pk, (values, person_ids, topic_ids, outcome) in zip(ids, self.new):
                 outcome.pk = pk
                 people += [{"story_id": pk, "person_id": tag} for tag in person_ids]
                 topics += [{"story_id": pk, "topic_id": tag} for tag in topic_ids]
+                shown = _new_keys(values, person_ids, topic_ids, self.cache)
+                if shown is not None:
+                    self._event(pk, shown | {events.story_key(pk)})
             _table(Story.people.through, self.cursor.db).insert(self.cursor, people, returning=False)
             _table(Story.topics.through, self.cursor.db).insert(self.cursor, topics, returning=False)
             self.new = []
@@ -674,44 +710,105 @@ class _FileWriter:
             Story.objects.filter(pk=outcome.pk).update(link=Subquery(Story.objects.filter(guid=guid).values("pk")[:1]))
         self.links = []
 
-    def write_at_once(self, *, guard=False):
+    def write_at_once(self, *, guard=False, record=False, files=None):
         """Write the waiting new stories and their links in one statement (_at_once_sql),
         on PostgreSQL: a statement is a transaction of its own, so, outside a transaction,
         this is the file's one transaction in one round trip. With `guard`, nothing is
-        written if a story's guid or slug is taken. Whether they were written."""
+        written if a story's guid or slug is taken. With `record`, the statement records
+        the stories' live events too, as events.record_many would (for a statement that is
+        its own transaction); else they wait in `events`. With `files` (the number of each
+        story's file, `joined`), no file is written of which a guid or slug is taken.
+        Whether they were all written."""
         rows = [values for values, _, _, _ in self.new]
         table = _table(Story, self.cursor.db)
+        shown = [_new_keys(values, person_ids, topic_ids, self.cache) for values, person_ids, topic_ids, _ in self.new]
         params = []
-        for values, (_, person_ids, topic_ids, _) in zip(table.params(rows, self.cursor.db), self.new):
+        for n, (values, (_, person_ids, topic_ids, _), keys) in enumerate(zip(table.params(rows, self.cursor.db), self.new, shown)):
             params += values
             params += (person_ids, topic_ids)
-        self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard), params)
+            if record:
+                params += _around_story_key(keys)
+            if files is not None:
+                params.append(files[n])
+        self.cursor.execute(_at_once_sql(tuple(rows[0]), len(rows), guard, record, files is not None), params)
         ids = dict((guid, pk) for pk, guid in self.cursor.fetchall())
+        recorded = set()
+        for (values, _, _, outcome), keys in zip(self.new, shown):
+            if values["guid"] not in ids:  # taken, and guarded: not written
+                continue
+            outcome.pk = ids[values["guid"]]
+            if keys is not None:
+                keys.add(events.story_key(outcome.pk))
+                if record:
+                    recorded |= keys
+                else:
+                    self._event(outcome.pk, keys)
+        if recorded:
+            events.written(recorded)
         if len(ids) < len(rows):
             return False
-        for values, _, _, outcome in self.new:
-            outcome.pk = ids[values["guid"]]
         self.new = []
         return True
+
+    @classmethod
+    def joined(cls, writers):
+        """One writer of the waiting new stories of several, to write them in one statement
+        (write_at_once): their outcomes are numbered as it writes them."""
+        joined = cls([], writers[0].cache, writers[0].cursor, look_up=False)
+        joined.new = [entry for writer in writers for entry in writer.new]
+        return joined
+
+
+def _new_keys(values, person_ids, topic_ids, cache):
+    """The surrogate keys of the pages that show a new story (`values` as written), but
+    for its own page's (its id may not be known yet); None while readers cannot see it."""
+    published = values["published_at"]
+    if values["status"] != Story.Status.PUBLISHED or published is None or published > timezone.now():
+        return None
+    keys = {events.ARCHIVE} | events.tag_keys(section_ids=[values["section_id"]], person_ids=person_ids, topic_ids=topic_ids)
+    if river.shows(published, cache.river_cut()):
+        keys.add(events.RIVER)
+    return keys
+
+
+def _around_story_key(keys):
+    """A story's keys but its own, as the two parts that sort before and after its own key
+    (`story:<id>`), for _at_once_sql to record them in the order record_many gives them;
+    (None, None) for a story not shown."""
+    if keys is None:
+        return None, None
+    return " ".join(sorted(k for k in keys if k < "story:")), " ".join(sorted(k for k in keys if k > "story:"))
 
 
 # Files of at most this many stories may be written in one statement (_import_at_once).
 AT_ONCE_STORIES = 50
 
 
-@functools.lru_cache(maxsize=256)
-def _at_once_sql(columns, count, guard):
+@functools.lru_cache(maxsize=512)
+def _at_once_sql(columns, count, guard, record=False, whole_files=False):
     """One PostgreSQL statement writing `count` new stories (their values giving `columns`,
     then their people's and topics' ids as two arrays) and their links, and giving each
     story's (id, guid). The values are cast where they are given, so that every row has
     the column's type; a story's links are found by its guid, unique in the file. With
     `guard`, ON CONFLICT DO NOTHING: a story whose guid or slug is taken is not written,
     nor its links (meant for a file of one story, so that the statement writes all or
-    nothing)."""
+    nothing).
+
+    With `record`, each row gives two more values, the keys of a story shown around its
+    own (_around_story_key; NULL for a story not shown), and the statement records the
+    live event of each shown story as events.record_many does: it takes ORDER_LOCK
+    before the insert takes its ids (the lock's CTE is materialized, a volatile call, and
+    each event row joins it, so no event row, nor its id, is made before the lock is
+    held), and holds it to the commit, the statement's own.
+
+    With `whole_files`, each row gives one more value, the number of its file, and no file
+    is written of which a story's guid or slug is taken (import_batch, in its transaction:
+    the stories of several files, each file written whole or not at all)."""
     qn = connection.ops.quote_name
     fields = _table(Story, connection).layout(columns)[0]
     names = ", ".join(qn(f.column) for f in fields)
-    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + ", %s::bigint[], %s::bigint[])"
+    extra = (", %s::text, %s::text" if record else "") + (", %s::integer" if whole_files else "")
+    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + f", %s::bigint[], %s::bigint[]{extra})"
     pk, guid = qn(Story._meta.pk.column), qn(Story._meta.get_field("guid").column)
     links = []
     for name, relation in (("people", Story.people), ("topics", Story.topics)):
@@ -721,9 +818,25 @@ def _at_once_sql(columns, count, guard):
             f"({qn(relation.field.m2m_column_name())}, {qn(relation.field.m2m_reverse_name())}) "
             f"SELECT s.{pk}, unnest(v._{name}) FROM s JOIN v ON v.{guid} = s.{guid})"
         )
+    if record:
+        event = Event._meta
+        columns = ", ".join(qn(event.get_field(name).column) for name in ("kind", "story_id", "keys", "created_at"))
+        links += [
+            f"lock AS MATERIALIZED (SELECT pg_advisory_xact_lock({int(events.ORDER_LOCK)}))",
+            f"recorded AS (INSERT INTO {qn(event.db_table)} ({columns}) "
+            f"SELECT '{Event.Kind.STORY.value}', s.{pk}, concat_ws(' ', NULLIF(v._before, ''), 'story:' || s.{pk}, "
+            f"NULLIF(v._after, '')), statement_timestamp() FROM s JOIN v ON v.{guid} = s.{guid} CROSS JOIN lock "
+            f"WHERE v._before IS NOT NULL)",
+        ]
+    table, slug = qn(Story._meta.db_table), qn(Story._meta.get_field("slug").column)
+    only = (
+        f" WHERE v._file NOT IN (SELECT w._file FROM v w WHERE EXISTS (SELECT FROM {table} t WHERE t.{guid} = w.{guid})"
+        f" OR EXISTS (SELECT FROM {table} t WHERE t.{slug} = w.{slug}))"
+    ) if whole_files else ""
     return (
-        f"WITH v ({names}, _people, _topics) AS (VALUES {', '.join([row] * count)}), "
-        f"s AS (INSERT INTO {qn(Story._meta.db_table)} ({names}) SELECT {names} FROM v"
+        f"WITH v ({names}, _people, _topics{', _before, _after' if record else ''}{', _file' if whole_files else ''}) "
+        f"AS (VALUES {', '.join([row] * count)}), "
+        f"s AS (INSERT INTO {table} ({names}) SELECT {names} FROM v{only}"
         f"{' ON CONFLICT DO NOTHING' if guard else ''} RETURNING {pk}, {guid}), "
         + ", ".join(links)
         + f" SELECT s.{pk}, s.{guid} FROM s"
@@ -740,22 +853,28 @@ def _tags_known(stories, cache):
     )
 
 
-def _import_at_once(items, stories, cache):
+def _import_at_once(items, stories, cache, batch_events=None):
     """The outcomes of a file saved in one statement, or None where it cannot be.
 
     On PostgreSQL, outside a transaction, a file whose stories are all new and whose tags
     the run knows is written by one statement (write_at_once), atomic by itself, with no
-    transaction around it: one round trip for a file of one story (guarded: a taken guid
-    or slug writes nothing), two for more (a lookup of their guids and slugs first).
-    Anything else (a story saved before, a new tag, a link by guid, a statement that
-    fails) goes the usual way, in a transaction, which looks again and says why."""
+    transaction around it, and recording the stories' live events itself: one round trip
+    for a file of one story (guarded: a taken guid or slug writes nothing), two for more
+    (a lookup of their guids and slugs first). Anything else (a story saved before, a new
+    tag, a link by guid, a statement that fails) goes the usual way, in a transaction,
+    which looks again and says why.
+
+    In a batch's transaction (`batch_events`, import_batch), the same statement without
+    the events, which join `batch_events`; a statement that fails there spoils the batch's
+    transaction, so its error is the batch's."""
     db = connections[DEFAULT_DB_ALIAS]
+    in_batch = batch_events is not None
     if (
         db.vendor != "postgresql"
         or not stories
         or len(stories) > AT_ONCE_STORIES
-        # Inside a transaction, a savepoint keeps a failing file from spoiling it: the usual way.
-        or not db.get_autocommit()
+        # Inside a caller's transaction, a savepoint keeps a failing file from spoiling it: the usual way.
+        or (not in_batch and not db.get_autocommit())
         or any(data.link_guid for data in stories)
         or len({data.guid for data in stories}) < len(stories)
         or not _tags_known(stories, cache)
@@ -771,10 +890,14 @@ def _import_at_once(items, stories, cache):
                 Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
                 for item in items
             ]
-            if not writer.write_at_once(guard=single):
+            if not writer.write_at_once(guard=single, record=not in_batch):
                 return None
     except DatabaseError:  # written meanwhile, say: nothing was, and the usual way tells
+        if in_batch:
+            raise
         return None
+    if in_batch:
+        batch_events += writer.event_rows()
     return outcomes
 
 
@@ -843,41 +966,147 @@ def import_run():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def import_items(items, *, dry_run=False, cache=None):
-    """Save parsed items (StoryData or Skipped) in one transaction: all or nothing."""
+def import_items(items, *, dry_run=False, cache=None, batch_events=None):
+    """Save parsed items (StoryData or Skipped) in one transaction: all or nothing. The
+    live events of the stories written are recorded in it.
+
+    With `batch_events` (a list, import_batch), in the caller's transaction, which
+    the file's outcome is as good as: no savepoint of its own, its events added to
+    `batch_events` for the caller to record, and the names it made left pending in the
+    run's cache until the caller commits."""
     cache = TagCache() if cache is None else cache
-    outcomes = []
+    in_batch = batch_events is not None
     stories = [item for item in items if isinstance(item, StoryData)]
     tag_labels(stories, cache)
     if not dry_run:
-        at_once = _import_at_once(items, stories, cache)
+        at_once = _import_at_once(items, stories, cache, batch_events)
         if at_once is not None:
             return at_once
+    if in_batch:
+        with transaction.atomic(savepoint=False), _rows_cursor() as cursor:
+            return _save_items(items, stories, cache, cursor, batch_events)
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
-            if stories:
-                writer = _FileWriter(stories, cache, cursor)
-                written = writer.written(stories)
-                # The tags of the stories to be written, found and made for all models at once.
-                cache.resolve({
-                    Section: [data.section for data in written],
-                    Person: [name for data in written for name in data.people],
-                    Topic: [name for data in written for name in data.topics],
-                })
-            for item in items:
-                if isinstance(item, Skipped):
-                    outcomes.append(Outcome(item.kind, "skipped", reason=item.reason))
-                else:
-                    outcomes.append(writer.save(item))
-            if stories:
-                writer.flush()
+            rows = []
+            outcomes = _save_items(items, stories, cache, cursor, rows)
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                events.record_many(rows)
     except BaseException:
         cache.rollback()
         raise
     cache.rollback() if dry_run else cache.commit()
     return outcomes
+
+
+def _save_items(items, stories, cache, cursor, event_rows):
+    """import_items' usual way, in the transaction: the outcomes; the live events of the
+    stories written are added to `event_rows`."""
+    outcomes, writer = [], None
+    if stories:
+        writer = _FileWriter(stories, cache, cursor)
+        written = writer.written(stories)
+        # The tags of the stories to be written, found and made for all models at once.
+        cache.resolve({
+            Section: [data.section for data in written],
+            Person: [name for data in written for name in data.people],
+            Topic: [name for data in written for name in data.topics],
+        })
+    for item in items:
+        outcomes.append(Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item))
+    if writer is not None:
+        writer.flush()
+        event_rows += writer.event_rows()
+    return outcomes
+
+
+def import_batch(files, *, cache=None):
+    """Save several files' items (a list of items for each) in one transaction: a list of
+    outcomes for each file. Their live events are recorded once, at the end, so that the
+    lock that keeps event ids in commit order is held only from there to the commit.
+
+    All or nothing, for all the files: any error (from a file's statements, or its
+    foreign keys checked at the commit) rolls every one of them back and is raised; the
+    caller then saves them one by one (reader.save_files), each all or nothing."""
+    cache = TagCache() if cache is None else cache
+    rows, results, group = [], [None] * len(files), []
+    joining = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+    try:
+        with transaction.atomic(), _rows_cursor() as cursor:
+            for index, items in enumerate(files):
+                member = _new_whole(items, cache, cursor) if joining else None
+                if group and (member is None or _clash(member[0], group)):
+                    _write_group(group, cache, rows, results)
+                    group = []
+                if member is not None:
+                    group.append((index, items, *member))
+                else:
+                    results[index] = import_items(items, cache=cache, batch_events=rows)
+            if group:
+                _write_group(group, cache, rows, results)
+            events.record_many(_merged(rows))
+    except BaseException:
+        cache.rollback()
+        raise
+    cache.commit()
+    return results
+
+
+def _new_whole(items, cache, cursor):
+    """For a file of a few stories (AT_ONCE_STORIES), none linked by guid, each guid once,
+    whose tags the run knows: its writer, its stories waiting in it as new (each on its
+    base slug, numbered within the file), and the file's outcomes, as `joined` writes
+    them; else None."""
+    stories = [item for item in items if isinstance(item, StoryData)]
+    if not 0 < len(stories) <= AT_ONCE_STORIES or len({data.guid for data in stories}) < len(stories):
+        return None
+    tag_labels(stories, cache)
+    if any(data.link_guid for data in stories) or not _tags_known(stories, cache):
+        return None
+    writer = _FileWriter(stories, cache, cursor, look_up=False)
+    outcomes = [Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
+                for item in items]
+    return writer, outcomes
+
+
+def _clash(writer, group):
+    """Whether `group` is full, or a story waiting in `writer` has the guid or the slug of
+    one in `group`: the statement that writes them together could not tell which came first."""
+    if sum(len(other.new) for _, _, other, _ in group) + len(writer.new) > GROUP_STORIES:
+        return True
+    mine = {key for values, _, _, _ in writer.new for key in (values["guid"], "/" + values["slug"])}
+    return any(key in mine for _, _, other, _ in group for values, _, _, _ in other.new
+               for key in (values["guid"], "/" + values["slug"]))
+
+
+# Stories of a batch's files written by one statement at most (_write_group).
+GROUP_STORIES = 200
+
+
+def _write_group(group, cache, rows, results):
+    """On PostgreSQL, in a batch: the new stories of files (`group`, in order) written by
+    one statement, each file whole with its links, or not at all where a guid or a slug
+    of it is taken: such a file goes the usual way after them, which tells unchanged from
+    updated and numbers the slugs."""
+    joined = _FileWriter.joined([writer for _, _, writer, _ in group])
+    joined.write_at_once(files=[n for n, (_, _, writer, _) in enumerate(group) for _ in writer.new])
+    rows += joined.event_rows()
+    for index, items, writer, outcomes in group:
+        if writer.new[0][3].pk is not None:
+            results[index] = outcomes
+        else:
+            stories = [item for item in items if isinstance(item, StoryData)]
+            with transaction.atomic(savepoint=False), _rows_cursor() as cursor:
+                results[index] = _save_items(items, stories, cache, cursor, rows)
+
+
+def _merged(rows):
+    """Event rows with one row a story: a story written by two files of a batch is recorded once."""
+    keys = {}
+    for kind, pk, comment_id, row_keys in rows:
+        keys.setdefault((kind, pk, comment_id), set()).update(row_keys)
+    return [(kind, pk, comment_id, row_keys) for (kind, pk, comment_id), row_keys in keys.items()]
 
 
 def save_story(data, cache=None):

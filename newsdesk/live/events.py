@@ -34,7 +34,8 @@ def record_many(rows):
     keys = set()
     for row in rows:
         keys.update(row[3])
-    with transaction.atomic():
+    # In a caller's transaction, no savepoint of its own: the events commit with the change or not at all.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ORDER_LOCK])
@@ -48,6 +49,13 @@ def record_many(rows):
 
 def record(kind, *, story_id=None, comment_id=None, keys=()):
     return record_many([(kind, story_id, comment_id, set(keys))])
+
+
+def written(keys):
+    """What record_many does once its rows are in: for event rows written by a statement of
+    one's own, in the transaction of the change, which took ORDER_LOCK before the insert
+    took its ids (imports write a file's stories and their events in one statement)."""
+    _changed(keys)
 
 
 def _changed(keys):

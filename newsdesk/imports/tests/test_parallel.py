@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from newsdesk.imports import reader
+from newsdesk.imports import reader, services
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
 
@@ -120,20 +120,22 @@ def test_a_dry_run_of_many_files_reports_them_and_saves_nothing(tmp_path):
 
 
 def test_an_interrupted_import_keeps_the_files_done_and_says_what_is_left(tmp_path, monkeypatch):
-    save, saved = reader.save_file, []
+    record_many, batches = services.events.record_many, []
 
-    def interrupted_at_the_fifth(path, items, **options):
-        if len(saved) == 4:
+    def interrupted_in_the_second_batch(rows):  # as its last statements are sent
+        batches.append(rows)
+        if len(batches) == 2:
             raise KeyboardInterrupt
-        saved.append(path)
-        return save(path, items, **options)
+        return record_many(rows)
 
-    monkeypatch.setattr(import_command, "save_file", interrupted_at_the_fifth)
+    monkeypatch.setattr(reader, "SAVE_FILES", 4)
+    monkeypatch.setattr(services.events, "record_many", interrupted_in_the_second_batch)
     out = StringIO()
 
     with pytest.raises(CommandError, match=f"interrupted: {FILES - 4} of {FILES} files not imported") as stop:
         call_command("import", str(make_folder(tmp_path)), "--workers", "1", stdout=out)
 
+    # The first four files were committed together; the next four are undone together.
     assert stop.value.returncode == 130
     assert out.getvalue().startswith(f"4 of {FILES} files imported")
     assert Story.objects.count() == 2 + 1 + 2 + 1  # two pages with a brief each, two ninjs stories

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from newsdesk.imports.reader import reading, save_file
+from newsdesk.imports.reader import reading, save_files
 from newsdesk.imports.services import ImportFailed, TagCache, import_run
 
 SUFFIXES = {".txt", ".json", ".text", ".ninjs"}
@@ -31,7 +31,7 @@ def expand(paths):
 
 
 class Command(BaseCommand):
-    help = "Import stories from plain-text pages and IPTC ninjs JSON files (each file in one transaction)."
+    help = "Import stories from plain-text pages and IPTC ninjs JSON files (each file all or nothing)."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files, or folders of .txt and .json files")
@@ -53,19 +53,14 @@ class Command(BaseCommand):
         counts, failed, cache, seen = {}, [], TagCache(), 0
         try:
             with import_run(), reading(files, date=date, workers=workers) as parsed:
-                bar = tqdm(parsed, total=len(files), unit="file", file=sys.stderr,
-                           disable=len(files) < 20 or not sys.stderr.isatty())
-                for path, items in bar:
-                    try:
-                        if isinstance(items, ImportFailed):
-                            raise items
-                        outcomes = save_file(path, items, dry_run=dry_run, cache=cache)
-                    except ImportFailed as err:
-                        failed.append(err)
-                        seen += 1
-                        bar.write(f"error: {err}", file=sys.stderr)
-                        continue
+                bar = tqdm(save_files(parsed, dry_run=dry_run, cache=cache), total=len(files), unit="file",
+                           file=sys.stderr, disable=len(files) < 20 or not sys.stderr.isatty())
+                for path, outcomes in bar:  # each once committed
                     seen += 1
+                    if isinstance(outcomes, ImportFailed):
+                        failed.append(outcomes)
+                        bar.write(f"error: {outcomes}", file=sys.stderr)
+                        continue
                     for outcome in outcomes:
                         counts[outcome.action] = counts.get(outcome.action, 0) + 1
                         if as_json:
@@ -73,7 +68,7 @@ class Command(BaseCommand):
                         elif outcome.action == "skipped":
                             self.stdout.write(f"skipped {path}: {outcome.reason}")
         except KeyboardInterrupt:
-            # Each file is its own transaction: the ones done stay, the one being saved is undone
+            # The files reported are committed and stay; the batch being saved is undone whole
             # (or, stopped just after its commit, kept: importing again reports it unchanged).
             self.summary(counts, failed, seen, len(files), dry_run, as_json)
             raise CommandError(f"interrupted: {len(files) - seen} of {len(files)} files not imported; "
