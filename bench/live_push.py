@@ -73,15 +73,19 @@ async def follow(stream, host, port, path, ready_timeout):
                      "User-Agent: newsdesk-bench\r\n\r\n".encode())
         await writer.drain()
         buffer = b""
+        checked = False
         while True:
             data = await reader.read(65536)
             arrived = time.time()
             if not data:
                 raise ConnectionError("closed by the server")
             buffer += data
+            if not checked and b"\r\n" in buffer:
+                checked = True
+                status = buffer.split(b"\r\n", 1)[0]
+                if b" 200 " not in status + b" ":
+                    raise ConnectionError(status.decode("latin-1"))
             if not stream.ready.done():
-                if b" 200 " not in buffer.split(b"\r\n", 1)[0] and b"\r\n" in buffer:
-                    raise ConnectionError(buffer.split(b"\r\n", 1)[0].decode("latin-1"))
                 if b"retry:" in buffer:
                     stream.ready.set_result(arrived)
             last = 0
