@@ -231,6 +231,13 @@ def guest_form(url):
         html = page.read().decode()
     marker = 'name="started" value="'
     started = html[html.index(marker) + len(marker):].split('"', 1)[0]
+    if not any(c.name == "csrftoken" for c in jar):
+        # A guest's page is the same for everyone and sets no cookie: the form asks for a
+        # token when first used (site/csrf.js), which sets the CSRF cookie.
+        marker = 'data-token-url="'
+        token_url = html[html.index(marker) + len(marker):].split('"', 1)[0]
+        opener.open(urllib.request.Request(urllib.parse.urljoin(url, token_url),
+                                           headers={"Accept": "application/json"}), timeout=10).read()
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     return csrf, started
 

@@ -4,7 +4,8 @@
     python bench/report.py write OUT     # results from OUT/*.json into docs/benchmarks.md
 
 Only the standard library: the figures of the run are in OUT as JSON files
-(machine.json, page.json, import-sqlite.json, import-postgresql.json).
+(machine.json, page.json, front.json, spike.json, memory.json, live.json, uncached.json,
+import-sqlite.json, import-postgresql.json, comments.md).
 """
 
 import json
@@ -105,6 +106,68 @@ def _commit():
     return f"{sha}{' with uncommitted changes' if dirty else ''}" if sha and "fatal" not in sha else "unknown"
 
 
+def _errors(r):
+    return sum(r["errors"].values())
+
+
+def _ms(value):
+    return "–" if value is None else f"{value:,.1f} ms"
+
+
+def _wrk_rows(rows):
+    lines = ["| server | requests/s | p50 | p99 | max | errors |", "|---|---:|---:|---:|---:|---:|"]
+    for name, r in rows:
+        errors = _errors(r)
+        detail = ", ".join(f"{k} {v:,}" for k, v in r["errors"].items() if v)
+        lines.append(f"| {name} | {_n(r['requests_per_s'])} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | "
+                     f"{r['max_ms']:,.0f} ms | {errors:,}{f' ({detail})' if detail else ''} |")
+    return lines
+
+
+def goals(out):
+    """(goal, figure, met) rows for the parts that ran."""
+    rows = []
+    page, front, spike = _load(out, "page.json"), _load(out, "front.json"), _load(out, "spike.json")
+    memory, live, uncached = _load(out, "memory.json"), _load(out, "live.json"), _load(out, "uncached.json")
+    if page:
+        a = page["newsdesk"]
+        c = page["settings"]["connections"]
+        rows.append((f"cached article page, `newsdesk serve` alone ≥ 0.5 × nginx static file (requests/s, -c{c})",
+                     f"{page['ratio']:.2f} × ({_n(a['requests_per_s'])} / {_n(page['nginx']['requests_per_s'])})",
+                     page["ratio"] >= 0.5))
+        rows.append((f"… and its p99 < 20 ms at -c{c}", f"{a['p99_ms']:.1f} ms", a["p99_ms"] < 20 and not _errors(a)))
+    if front:
+        rows.append(("the same page through deploy/ nginx (cache HIT) ≥ 0.9 × nginx static file",
+                     f"{front['ratio']:.2f} × ({_n(front['front']['requests_per_s'])} / {_n(front['nginx']['requests_per_s'])})",
+                     front["ratio"] >= 0.9))
+    if uncached:
+        rows.append(("uncached article page (PAGE_CACHE=false) ≥ 5 × stock Wagtail",
+                     f"{uncached['ratio']:.2f} × ({_n(uncached['newsdesk']['requests_per_s'])} / "
+                     f"{_n(uncached['wagtail']['requests_per_s'])})", uncached["ratio"] >= 5))
+    if spike:
+        r = spike["spike"]
+        n = spike["settings"]["connections"]
+        rows.append((f"spike, {n:,} connections for {spike['settings']['duration']}: no errors",
+                     f"{_errors(r):,} errors" + (f" ({', '.join(f'{k} {v:,}' for k, v in r['errors'].items() if v)})"
+                                                 if _errors(r) else ""), not _errors(r)))
+        rows.append(("… and p99 < 200 ms", f"{r['p99_ms']:,.1f} ms (of the {r['requests']:,} answered)", r["p99_ms"] < 200))
+    if memory:
+        top = max(w["rss_mb"] for w in memory["workers"])
+        rows.append((f"resident size per granian worker < 100 MB{' after the spike' if memory['after_spike'] else ''}",
+                     f"{top:.0f} MB (largest of {len(memory['workers'])})", top < 100))
+    if live:
+        runs = [r for r in live["runs"] if "error" not in r]
+        if runs:
+            big = max(runs, key=lambda r: r["streams"])
+            ref = min(runs, key=lambda r: r["streams"])
+            figure = (f"{big['delivered_min']:,} of {big['streams']:,} streams reached; p99 {_ms(big['p99_ms'])}"
+                      + (f" ({big['p99_ms'] / ref['p99_ms']:.2f} × the {ref['streams']} streams' {_ms(ref['p99_ms'])})"
+                         if big is not ref and big["p99_ms"] and ref["p99_ms"] else ""))
+            rows.append((f"live push to {big['streams']:,} open streams: all reached, p99 < 1 s",
+                         figure, bool(big["all_delivered"] and big["p99_ms"] is not None and big["p99_ms"] < 1000)))
+    return rows
+
+
 def results_markdown(out):
     m = _load(out, "machine.json") or {}
     page = _load(out, "page.json")
@@ -125,6 +188,14 @@ def results_markdown(out):
         f"| load average at start | {m.get('load_average_at_start', '?')} |",
         "",
     ]
+    rows = goals(out)
+    if rows:
+        lines += ["**Goals**", "", "| goal | figure | met? |", "|---|---|---|"]
+        lines += [f"| {goal} | {figure} | {'yes' if met else '**no**'} |" for goal, figure, met in rows]
+        lines.append("")
+    failed = out / "failed.txt"
+    if failed.exists():
+        lines += [f"Failed: {line}" for line in failed.read_text().splitlines() if line.strip()] + [""]
     if page:
         s = page["settings"]
         lines += [
@@ -143,6 +214,93 @@ def results_markdown(out):
             errors = sum(r["errors"].values())
             lines.append(f"| {name} | {_n(r['requests_per_s'])} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | {errors} |")
         lines += ["", f"**Newsdesk / nginx = {page['ratio']:.4f}** (requests/s; 1 would be as fast as a static file).", ""]
+    if page and "cached" in page:
+        lines += [f"The page was answered from the cache throughout: its Last-Modified (the time of its render) "
+                  f"was {'the same' if page['cached'] else '**not** the same'} before and after the run.", ""]
+    front = _load(out, "front.json")
+    if front:
+        s = front["settings"]
+        lines += [
+            "**Article page through nginx in front (deploy/nginx.conf)**",
+            "",
+            "nginx with the site config `newsdesk nginx-config` renders (its page cache, keep-alive to the upstream) "
+            "in front of the `newsdesk serve` above, `worker_processes auto`, `worker_connections 4096`, "
+            f"`sendfile on`; the page was a cache HIT (X-Cache-Status: {front['cache_status']}) before the run. "
+            f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']}`, then the static-file nginx again as the reference.",
+            "",
+        ]
+        lines += _wrk_rows((("nginx in front, cached page", front["front"]), ("nginx, static file (reference)", front["nginx"])))
+        lines += ["", f"**nginx in front / static file = {front['ratio']:.4f}**.", ""]
+    uncached = _load(out, "uncached.json")
+    if uncached:
+        s = uncached["settings"]
+        lines += [
+            "**Uncached article page against a stock Wagtail site**",
+            "",
+            f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']} --timeout {s['timeout']}` (after a {s['warmup']} "
+            f"warm-up) against each. Newsdesk: `newsdesk serve` with PAGE_CACHE=false, {s['workers']} granian workers, "
+            f"SQLite ({s['newsdesk_bytes']:,} bytes). Wagtail {s['wagtail']} (Django {s['wagtail_django']}) from "
+            "`wagtail start`, an article page model (title, standfirst, byline, date, rich-text body) with the sample "
+            "article's text and a list of the 5 latest briefs, SQLite, DEBUG off, gunicorn with "
+            f"{s['gunicorn_workers']} sync workers (2 × CPUs + 1; they close the connection after each response) "
+            f"({s['wagtail_bytes']:,} bytes).",
+            "",
+        ]
+        lines += _wrk_rows((("Newsdesk, uncached", uncached["newsdesk"]), ("Wagtail (reference)", uncached["wagtail"])))
+        lines += ["", f"**Newsdesk uncached / Wagtail = {uncached['ratio']:.2f}**.", ""]
+    spike = _load(out, "spike.json")
+    if spike:
+        s = spike["settings"]
+        lines += [
+            "**Spike**",
+            "",
+            f"`wrk -t{s['threads']} -c{s['connections']} -d{s['duration']}` on the cached article page, straight to "
+            f"`newsdesk serve` ({s['workers']} workers). Errors are wrk's: connect, read, write, timeout (no answer "
+            "within 2 s), status (non-2xx).",
+            "",
+        ]
+        lines += _wrk_rows((("newsdesk serve", spike["spike"]),))
+        lines += [""]
+        if spike.get("listen_counters"):
+            lines += [f"Kernel listen-queue counters after the run (since boot, the whole machine): {spike['listen_counters']}.", ""]
+    memory = _load(out, "memory.json")
+    if memory:
+        lines += [
+            f"**Memory**: resident size (VmRSS){' after the spike' if memory['after_spike'] else ''}: "
+            + ", ".join(f"worker {w['pid']} {w['rss_mb']:.1f} MB" for w in memory["workers"])
+            + f"; granian's main process {memory['main_rss_mb']:.1f} MB.",
+            "",
+        ]
+    for name in ("live.json", "live-backpressure.json"):
+        live = _load(out, name)
+        if not live:
+            continue
+        if "backpressure" in live:
+            lines += [f"The same on a `newsdesk serve` whose granian backpressure is {live['backpressure']:,} per worker "
+                      "(set by bench/run for this measurement; serve.py's BACKPRESSURE is unchanged):", ""]
+        lines += [] if "backpressure" in live else [
+            "**Live push**",
+            "",
+            "bench/live_push.py opens the streams (`GET /live/stream`, one asyncio loop), waits for each one's `retry:` "
+            f"line, then publishes a brief {live['publishes']} times with `publish_brief` in a `newsdesk shell` "
+            "(time.time() right after it returns, committed) and notes when each stream receives that story's "
+            "`event: story`. Delay = arrival − commit, over all publishes.",
+            "",
+            "| streams | open | reached (least of the publishes) | p50 | p99 | max |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in live["runs"]:
+            if "error" in r:
+                lines.append(f"| {r['streams']:,} | failed: {r['error']} | | | | |")
+                continue
+            lines.append(f"| {r['streams']:,} | {r['open']:,} | {r['delivered_min']:,} | {_ms(r['p50_ms'])} | "
+                         f"{_ms(r['p99_ms'])} | {_ms(r['max_ms'])} |")
+        for r in live["runs"]:
+            if r.get("not_open"):
+                lines.append("")
+                lines.append(f"Of {r['streams']:,} streams, not open after {r['open_seconds']:.0f} s: "
+                             + "; ".join(f"{v:,} {k}" for k, v in r["not_open"].items()) + ".")
+        lines.append("")
     imports = [(name, _load(out, f"import-{key}.json")) for name, key in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"))]
     imports = [(name, r) for name, r in imports if r]
     if imports:
