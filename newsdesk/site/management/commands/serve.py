@@ -16,9 +16,10 @@ HEADER_READ_TIMEOUT_SECONDS = 10
 # Connections the kernel holds for the workers to accept: a burst waits there, not refused.
 BACKLOG = 1024
 # Requests one worker takes on at a time; past that it leaves new connections in the backlog
-# for a worker with room. Django's synchronous views run one at a time in each worker, so a
-# larger number only makes requests wait longer inside a busy worker.
-BACKPRESSURE = 128
+# for a worker with room. Every open page's live stream is a request in progress for as long
+# as the page is open (a coroutine and a few kilobytes each), so this is high: thousands of
+# readers per worker keep their streams.
+BACKPRESSURE = 10_000
 # On SIGTERM the workers stop accepting, finish what they are answering, and are killed
 # after this long (a stream such as /live/ would otherwise keep a worker for good).
 SHUTDOWN_SECONDS = 10
