@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_IMPORT ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 export HOST PORT
 
 .PHONY: demo serve test test-sqlite test-postgres services system-packages node-packages bench clean

@@ -64,7 +64,7 @@ def build(events):
             (payload,) = story_payloads([story])
             messages.append(Message(event.id, None, sse(event.id, "story", payload)))
     if comment_events:
-        comments = {c.pk: c for c in Comment.objects.select_related("story", "user").filter(
+        comments = {c.pk: c for c in Comment.objects.select_related("story", "author").filter(
             pk__in=[e.comment_id for e in comment_events])}
         for event in comment_events:
             comment = comments.get(event.comment_id)
@@ -86,7 +86,7 @@ def comment_message(event, comment):
 
     # As any reader who is not its author sees it: no edit links, the token filled by the page.
     request = HttpRequest()
-    request.user = AnonymousUser()
+    request.method, request.user = "GET", AnonymousUser()
     return Message(event.id, event.story_id, sse(event.id, "comment", {
         "story": event.story_id, "comment": comment.pk, "thread": comment.thread_id,
         "html": _comment_html(request, comment), "count": comment.story.comment_count,
