@@ -318,8 +318,6 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)
 COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 3)
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 10)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)
-# How often an open article page asks for new comments.
-COMMENTS_POLL_SECONDS = env_int("COMMENTS_POLL_SECONDS", 15)
 # Readers' reports that send an approved comment back to the moderators.
 COMMENTS_REPORTS_TO_REVIEW = env_int("COMMENTS_REPORTS_TO_REVIEW", 3)
 # Seconds a reader must have had the form open before posting (bots post at once).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", include("newsdesk.readers.urls")),
     path("moderation/", include("newsdesk.moderation.urls")),
     path("comments/", include("newsdesk.comments.urls")),
+    path("live/", include("newsdesk.live.urls")),
     # Picture renditions (MEDIA_URL), for a single box; a front server serving /media/ answers first.
     path("media/pictures/<path:name>", pictures.rendition_file, name="picture-file"),
     path("newsroom/pictures/", include("newsdesk.pictures.urls")),

@@ -43,6 +43,7 @@ def record_many(rows):
             Event(kind=kind, story_id=story_id, comment_id=comment_id, keys=" ".join(sorted(set(row_keys))))
             for kind, story_id, comment_id, row_keys in rows
         ])
+    state.note_event(max((event.pk for event in events if event.pk is not None), default=None))
     _changed(keys)
     return events
 

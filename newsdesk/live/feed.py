@@ -115,7 +115,8 @@ def cursor():
     where no feed runs (a command, a test): a stream then starts from where it joins."""
     if _feed is not None and _feed.cursor is not None:
         return _feed.cursor
-    return ""
+    last = state.last_event()
+    return "" if last is None else last
 
 
 def get():

@@ -8,6 +8,19 @@ import threading
 _lock = threading.Lock()
 _generation = 0
 _listeners = []
+_last_event = None
+
+
+def note_event(event_id):
+    """Remember the latest event this process wrote (where no feed runs, pages start their
+    stream after it)."""
+    global _last_event
+    if event_id is not None and (_last_event is None or event_id > _last_event):
+        _last_event = event_id
+
+
+def last_event():
+    return _last_event
 
 
 def generation():

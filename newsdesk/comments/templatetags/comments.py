@@ -47,7 +47,6 @@ def comment_section(context, story):
         "report_form": ReportForm(),
         "last_id": last or 0,
         "max_length": settings.COMMENTS_MAX_LENGTH,
-        "poll_seconds": settings.COMMENTS_POLL_SECONDS,
         "user_display_name": display_name(user) if user.is_authenticated else "",
     }
 

@@ -28,12 +28,11 @@ from .conftest import make_reader
 
 pytestmark = pytest.mark.browser
 
-WAIT = 5000  # ms: how long an open page may take to show a new comment (it polls every second here)
+WAIT = 5000  # ms: how long an open page may take to show a new comment (it arrives on the live stream)
 
 
 @pytest.fixture(autouse=True)
 def browser_settings(settings, comment_settings):
-    settings.COMMENTS_POLL_SECONDS = 1
     mail.outbox = []
 
 

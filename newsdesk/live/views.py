@@ -1,0 +1,60 @@
+"""GET /live/stream for a WSGI server (`newsdesk runserver`, the test server): the same
+events as the ASGI stream in front (stream.py), read straight from the database every
+LIVE_POLL_SECONDS. `newsdesk serve` answers this path before Django is reached; here a
+stream costs a thread, so it ends after a few minutes and the browser reconnects from
+where it was (Last-Event-ID)."""
+
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from .messages import build
+from .models import Event
+
+LIFETIME_SECONDS = 300
+KEEPALIVE_SECONDS = 15
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@require_GET
+def stream(request):
+    after = _int(request.headers.get("Last-Event-ID") or request.GET.get("after"))
+    story_id = _int(request.GET.get("story"))
+    if (request.GET.get("story") and story_id is None) or (request.GET.get("after") and after is None):
+        return HttpResponseBadRequest("story and after must be whole numbers\n", content_type="text/plain")
+    if after is None:
+        after = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def events(after=after):
+        yield b"retry: 2000\n\n"
+        started = quiet = time.monotonic()
+        try:
+            while time.monotonic() - started < LIFETIME_SECONDS:
+                batch = list(Event.objects.filter(id__gt=after).order_by("id")[:300])
+                if batch:
+                    after = batch[-1].id
+                    chunk = b"".join(m.data for m in build(batch) if m.for_everyone or m.story_id == story_id)
+                    if chunk:
+                        quiet = time.monotonic()
+                        yield chunk
+                elif time.monotonic() - quiet > KEEPALIVE_SECONDS:
+                    quiet = time.monotonic()
+                    yield b": keepalive\n\n"
+                close_old_connections()
+                time.sleep(settings.LIVE_POLL_SECONDS)
+        finally:
+            close_old_connections()
+
+    response = StreamingHttpResponse(events(), content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
