@@ -73,11 +73,13 @@ def uncollected_static_files(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fresh_shared_values():
     """Each test starts with a database of its own: nothing computed for another one is kept."""
+    from newsdesk.live import state
     from newsdesk.pagecache import store
     from newsdesk.site import shared
 
     shared.clear()
     store.memory.clear()
+    state.forget()
     yield
     shared.clear()
     store.memory.clear()

@@ -23,6 +23,12 @@ def last_event():
     return _last_event
 
 
+def forget():
+    """Forget what this process wrote (a test starts on an empty database)."""
+    global _last_event
+    _last_event = None
+
+
 def generation():
     """A number that changes whenever a change was made or learnt of: caches of shared
     fragments keep what they computed only while it stays the same."""

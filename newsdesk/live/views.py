@@ -31,8 +31,9 @@ def stream(request):
     story_id = _int(request.GET.get("story"))
     if (request.GET.get("story") and story_id is None) or (request.GET.get("after") and after is None):
         return HttpResponseBadRequest("story and after must be whole numbers\n", content_type="text/plain")
-    if after is None:
-        after = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if after is None or after > latest:  # later than anything written: from now on
+        after = latest
 
     def events(after=after):
         yield b"retry: 2000\n\n"
