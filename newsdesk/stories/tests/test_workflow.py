@@ -184,4 +184,4 @@ def test_the_serving_process_publishes_scheduled_stories_on_time(tmp_path):
         assert status == 200
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(30)
