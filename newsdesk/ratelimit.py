@@ -2,9 +2,12 @@
 
 import hashlib
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+log = logging.getLogger(__name__)
 
 
 def _key(scope, ident):
@@ -20,13 +23,21 @@ def allow(scope, ident, limit, window_seconds):
     only if no other process has, and incr() is atomic, so concurrent attempts all count.
     """
     key = _key(scope, ident)
-    if cache.add(key, 1, timeout=window_seconds):
-        return limit >= 1
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window closed between add() and incr(): this attempt opens the next
-        cache.add(key, 1, timeout=window_seconds)
-        return limit >= 1
+        if cache.add(key, 1, timeout=window_seconds):
+            return limit >= 1
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window closed between add() and incr(): this attempt opens the next
+            cache.add(key, 1, timeout=window_seconds)
+            return limit >= 1
+    except ValueError:
+        raise
+    except Exception:
+        # The cache (Redis) is restarting or out of reach: a reader's comment is not refused,
+        # nor answered with an error page, for that; limits count again once it is back.
+        log.warning("rate limit %s not counted: the cache is out of reach", scope, exc_info=True)
+        return True
     return count <= limit
 
 

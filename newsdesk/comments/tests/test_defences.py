@@ -176,3 +176,17 @@ def test_invalid_utf8_is_refused_not_a_server_error(client, story):
     response = client.post(f"/comments/stories/{story.pk}/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and "not valid UTF-8" in response.content.decode()
     assert Comment.objects.count() == 0
+
+
+def test_a_comment_is_taken_while_the_cache_is_out_of_reach(monkeypatch):
+    """Redis restarting must not turn a reader's comment into an error page."""
+    from newsdesk import ratelimit
+
+    class Unreachable:
+        def add(self, *args, **kwargs):
+            raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+        incr = add
+
+    monkeypatch.setattr(ratelimit, "cache", Unreachable())
+    assert ratelimit.allow("comment-ip", "192.0.2.1", 1, 60) is True
