@@ -21,6 +21,20 @@
     return template.content.firstElementChild;
   }
 
+  // Screen readers hear of a new item once, politely, without the page moving focus.
+  var status = null;
+  function announce(item) {
+    var link = item.querySelector("a.river-link, h2 a, h3 a");
+    if (!link) return;
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      document.body.appendChild(status);
+    }
+    status.textContent = "Just in: " + link.textContent.trim();
+  }
+
   function time(element) {
     return Date.parse(element.dataset.published) || 0;
   }
@@ -42,6 +56,7 @@
     if (!old) {
       item.classList.add("live-new");
       setTimeout(function () { item.classList.remove("live-new"); }, 8000);
+      announce(item);
     }
     while (size && list.children.length > size) list.lastElementChild.remove();
     return true;
