@@ -64,7 +64,7 @@ def build(events):
             (payload,) = story_payloads([story])
             messages.append(Message(event.id, None, sse(event.id, "story", payload)))
     if comment_events:
-        comments = {c.pk: c for c in Comment.objects.select_related("story", "user").filter(
+        comments = {c.pk: c for c in Comment.objects.select_related("story", "author").filter(
             pk__in=[e.comment_id for e in comment_events])}
         for event in comment_events:
             comment = comments.get(event.comment_id)
