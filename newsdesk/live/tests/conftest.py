@@ -94,10 +94,15 @@ def backend():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def start_servers(var_dir, count=1, **env):
-    """`count` servers on one database (migrated first), started at the same time and answering."""
+def start_servers(var_dir, count=1, login_first=True, **env):
+    """`count` servers on one database (migrated first), started at the same time and answering.
+
+    The newsroom login is made before they start: servers starting together on a fresh
+    database both try to create it, and one of them fails (see test_servers)."""
     servers = [LiveServed(var_dir, **env) for _ in range(count)]
     servers[0].newsdesk("migrate", "--noinput", "-v0")
+    if login_first:
+        servers[0].shell("from newsdesk.newsroom.accounts import ensure_newsroom_login; ensure_newsroom_login()")
     try:
         for server in servers:
             server.start()
@@ -215,3 +220,25 @@ def wait_for(check, timeout, every=0.1, what="the condition"):
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not hold within {timeout} s")
         time.sleep(every)
+
+
+def river_ids(page):
+    river = re.search(rb'<section class="river".*?</section>', page, re.S)
+    assert river, "the page has no river"
+    return [int(pk) for pk in re.findall(rb'data-story="(\d+)"', river.group(0))]
+
+
+def cached(server, path, tries=8):
+    """The page as the cache answers it: fetched until an answer repeats an earlier one's
+    ETag and Last-Modified (each of the server's workers caches a render of its own, so
+    the first answers may come from different workers)."""
+    seen = {}
+    for _ in range(tries):
+        status, headers, page = http_get(server.url, path)
+        assert status == 200 and "public" in headers["cache-control"]
+        stamp = (headers["etag"], headers["last-modified"])
+        if stamp in seen:
+            assert seen[stamp] == page
+            return headers, page
+        seen[stamp] = page
+    raise AssertionError(f"{path} was rendered anew {tries} times: not answered from the cache")

@@ -2,14 +2,13 @@
 page are answered from the page cache, and each change made elsewhere (a `newsdesk shell`,
 as the newsroom or an import would) purges them in every serving process."""
 
-import re
 import time
 
 import pytest
 
 from newsdesk.testing import SEED
 
-from .conftest import STORIES, http_get, import_page, publish_brief, start_servers, withdraw
+from .conftest import STORIES, cached, http_get, import_page, publish_brief, river_ids, start_servers, withdraw
 
 FALLBACK_PAGE = """Harbour ferry returns after winter repairs
 The ferry is back on its route after three months in dry dock, the council said on Monday.
@@ -38,28 +37,6 @@ def sample(server, tmp_path_factory):
     stories = import_page(server, tmp_path_factory.mktemp("page"), "sample.txt", text)
     assert stories[0]["kind"] == "article" and len(stories) > 1
     return stories
-
-
-def river_ids(page):
-    river = re.search(rb'<section class="river".*?</section>', page, re.S)
-    assert river, "the page has no river"
-    return [int(pk) for pk in re.findall(rb'data-story="(\d+)"', river.group(0))]
-
-
-def cached(server, path, tries=8):
-    """The page as the cache answers it: fetched until an answer repeats an earlier one's
-    ETag and Last-Modified (each of the server's workers caches a render of its own, so
-    the first answers may come from different workers)."""
-    seen = {}
-    for _ in range(tries):
-        status, headers, page = http_get(server.url, path)
-        assert status == 200 and "public" in headers["cache-control"]
-        stamp = (headers["etag"], headers["last-modified"])
-        if stamp in seen:
-            assert seen[stamp] == page
-            return headers, page
-        seen[stamp] = page
-    raise AssertionError(f"{path} was rendered anew {tries} times: not answered from the cache")
 
 
 def after_commit(server, code):
