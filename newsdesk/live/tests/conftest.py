@@ -7,6 +7,7 @@ database of their own (made here, dropped after) and the suite's Redis database:
 deployment of several servers looks like.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -69,10 +70,11 @@ def _postgres_url():
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
-@pytest.fixture(scope="module")
-def backend():
-    """The environment every server of a module gets: {} on SQLite (their shared VAR_DIR holds
-    the database), or a fresh PostgreSQL database and the suite's Redis database."""
+@contextlib.contextmanager
+def own_backend():
+    """The environment for servers sharing one database: {} on SQLite (their shared VAR_DIR
+    holds the database), or a fresh PostgreSQL database, dropped after, and the suite's Redis
+    database (conftest's SUITE_ONLY keeps both out of a server's environment otherwise)."""
     url = _postgres_url()
     if url is None:
         yield {}
@@ -92,6 +94,13 @@ def backend():
     finally:
         with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def backend():
+    """A module's database for its servers (see own_backend)."""
+    with own_backend() as env:
+        yield env
 
 
 def start_servers(var_dir, count=1, login_first=True, **env):
