@@ -78,7 +78,16 @@ class Feed:
                     for event in batch:
                         keys.update(event.keys.split())
                     state.changed(frozenset(keys))
-                    messages = build(batch)
+                    try:
+                        messages = build(batch)
+                    except DatabaseError:
+                        raise  # read again at the next look
+                    except Exception:
+                        # A batch that cannot be rendered must not stop the feed for good:
+                        # its pages are purged; open pages get it on their next load.
+                        log.exception("could not make the messages of events %s to %s; skipped",
+                                      batch[0].id, batch[-1].id)
+                        messages = []
                     self.cursor = batch[-1].id
                     for subscriber in list(self.subscribers):
                         subscriber(messages, self.cursor)
