@@ -1,10 +1,12 @@
 """The newsroom login a fresh install starts with."""
 
+import fcntl
 import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError
 
 
 def _login_file():
@@ -17,6 +19,17 @@ def ensure_newsroom_login():
     The password is kept in var/newsroom-login (readable by the owner only) so
     that every start can print it; if it no longer works, a new one is set.
     """
+    # Two servers started together on one box take turns: the second finds the first's login.
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.VAR_DIR / "newsroom-login.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _ensure_newsroom_login()
+        except IntegrityError:  # another machine made the account at the same moment
+            return _ensure_newsroom_login()
+
+
+def _ensure_newsroom_login():
     User = get_user_model()
     username, password = settings.NEWSROOM_USERNAME, None
     path = _login_file()

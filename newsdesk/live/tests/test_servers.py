@@ -161,8 +161,6 @@ def _told_the_hook(server, hook):
     return headers, keys, brief
 
 
-@pytest.mark.xfail(reason="both servers create the newsroom login on a fresh database; one fails "
-                          "with an IntegrityError on auth_user.username (newsroom/accounts.py)", strict=False)
 def test_two_servers_start_together_on_a_fresh_database(tmp_path):
     with own_backend() as backend:
         servers = start_servers(tmp_path, count=2, login_first=False, **backend)
