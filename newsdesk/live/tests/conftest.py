@@ -103,6 +103,16 @@ def backend():
         yield env
 
 
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, backend):
+    """One `newsdesk serve` for a module's tests, on the module's database."""
+    (server,) = start_servers(tmp_path_factory.mktemp("served"), **backend)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 def start_servers(var_dir, count=1, login_first=True, **env):
     """`count` servers on one database (migrated first), started at the same time and answering.
 

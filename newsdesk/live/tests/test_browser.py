@@ -15,7 +15,7 @@ import pytest
 
 from newsdesk.testing import DESKTOP, SCREENSHOTS, SEED
 
-from .conftest import import_page, start_servers, withdraw
+from .conftest import import_page, withdraw
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +27,6 @@ Read next
 00:01
 The harbour office opens an hour earlier from Monday.
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    (server,) = start_servers(tmp_path_factory.mktemp("served"))
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from newsdesk.testing import SEED
 
-from .conftest import STORIES, cached, http_get, import_page, publish_brief, river_ids, start_servers, withdraw
+from .conftest import STORIES, cached, http_get, import_page, publish_brief, river_ids, withdraw
 
 FALLBACK_PAGE = """Harbour ferry returns after winter repairs
 The ferry is back on its route after three months in dry dock, the council said on Monday.
@@ -19,15 +19,6 @@ The harbour office opens an hour earlier from Monday.
 Ferry tickets go up by five per cent in spring.
 """
 FRESH = 1.0  # seconds after a commit by which every page shows it
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, backend):
-    (server,) = start_servers(tmp_path_factory.mktemp("served"), **backend)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

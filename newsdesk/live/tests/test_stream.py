@@ -3,22 +3,13 @@ page receives as the newsroom publishes, and what it gets back after a lost conn
 
 import pytest
 
-from .conftest import EDITOR, STORIES, Stream, import_page, publish_brief, start_servers, story_event
+from .conftest import EDITOR, STORIES, Stream, import_page, publish_brief, story_event
 
 PAGE = """Harbour ferry returns after winter repairs
 The ferry is back on its route after three months in dry dock, the council said on Monday.
 What is your opinion on this topic?
 Leave the first comment
 """
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, backend):
-    (server,) = start_servers(tmp_path_factory.mktemp("served"), **backend)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
