@@ -77,6 +77,7 @@ def run_granian(host, port, workers):
         loop=Loops.uvloop,
         # HTTP/1.1 only: what a front server speaks to its upstream; the header timeout is HTTP/1's.
         http=HTTPModes.http1,
+        websockets=False,  # none served: one thing less for a request to be checked for
         http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_SECONDS * 1000, keep_alive=True),
         backlog=BACKLOG,
         backpressure=BACKPRESSURE,
