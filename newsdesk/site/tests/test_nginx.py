@@ -98,3 +98,22 @@ def test_the_config_takes_no_value_that_nginx_would_read_as_syntax():
                       ("PURGE_SECRET", "a.b+c.d+e.f+g.h+i.j"), ("PURGE_SECRET", "short"), ("UPSTREAM", "")]:
         with pytest.raises(ValueError):
             render_nginx_config(**{**values, name: bad})
+
+
+def test_the_live_stream_passes_through_nginx_at_once(served, nginx_front, article_path):  # noqa: F811
+    """nginx must not buffer the stream: an event reaches the reader as it is sent."""
+    import time
+
+    from newsdesk.live.tests.conftest import EDITOR, STORIES, Stream, story_event
+
+    stream = Stream(nginx_front)
+    try:
+        assert stream.response.getheader("X-Accel-Buffering") is None  # for nginx only, not passed on
+        brief = int(served.newsdesk("shell", "--no-imports", "-c", EDITOR + STORIES + (
+            "print(services.publish_brief('Through nginx, at once.', by=editor).pk)")).strip())
+        committed = time.monotonic()
+        (*_, event) = stream.until(story_event(brief), timeout=5)
+        assert time.monotonic() - committed < 2
+        assert "Through nginx, at once." in event["data"]["river"]
+    finally:
+        stream.close()
