@@ -16,8 +16,6 @@ from .messages import Message
 log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15
-RESUME_LIMIT = 300   # events read back from the database for a resuming reader
-SNAPSHOT_SIZE = 13   # the latest stories sent instead, when more than that was missed
 
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -31,22 +29,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _missed(after, until):
-    """Messages for the events after `after` up to `until`, read from the database."""
-    from django.db import close_old_connections
-
-    from .messages import build, snapshot
-    from .models import Event
-
-    try:
-        events = list(Event.objects.filter(id__gt=after, id__lte=until).order_by("id")[:RESUME_LIMIT + 1])
-        if len(events) > RESUME_LIMIT:
-            return snapshot(until, SNAPSHOT_SIZE)
-        return build(events)
-    finally:
-        close_old_connections()
 
 
 async def _bad_request(send, text):
@@ -86,10 +68,8 @@ async def app(scope, receive, send):
         while not gone.done():
             arrived = hub.arrived
             pending = hub.since(after)
-            if pending is None:  # more was missed than this process keeps
-                until = hub.last_id
-                pending = await asyncio.to_thread(_missed, after, until)
-                after = until
+            if pending is None:  # further behind than this process keeps: the latest stories
+                pending = await hub.snapshot()
             chunk = b"".join(m.data for m in pending if wanted(m))
             if pending:
                 after = max(after, pending[-1].id)

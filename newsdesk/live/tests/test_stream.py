@@ -73,3 +73,40 @@ def test_a_story_stream_gets_its_comments_and_other_streams_do_not(server, artic
     finally:
         with_story.close()
         plain.close()
+
+
+def test_a_reader_further_behind_than_is_kept_gets_the_latest_stories(server):
+    """A page made long before a server restarted, hundreds of changes ago: its stream sends
+    the latest stories (rendered once for every such reader), not everything it missed."""
+    from newsdesk.live.hub import PRELOAD, SNAPSHOT_SIZE
+
+    stream = Stream(server.url)
+    try:
+        first = publish_brief(server, "A long night at the harbour begins.")
+        (*_, start) = stream.until(story_event(first), timeout=5)
+    finally:
+        stream.close()
+    last = int(server.shell(EDITOR + STORIES + (
+        f"pks = [services.publish_brief(f'Harbour update {{n}}.', by=editor).pk for n in range({PRELOAD + 20})]; "
+        "print(pks[-1])")))
+    server.stop()  # a restarted server keeps the last PRELOAD events' messages, not more
+    server.start()
+    server.wait()
+    stream = Stream(server.url, headers={"Last-Event-ID": start["id"]})
+    try:
+        seen = stream.until(story_event(last), timeout=10)
+        seen += stream.drain(1)
+    finally:
+        stream.close()
+    stories = [e["data"]["story"] for e in seen if e["event"] == "story"]
+    assert len(stories) <= SNAPSHOT_SIZE and stories[-1] == last
+    assert len({e["id"] for e in seen}) == 1  # all as of one moment: the latest event
+    # A reader only a few changes behind gets exactly those, kept since the restart.
+    latest = int(seen[-1]["id"])
+    stream = Stream(server.url, headers={"Last-Event-ID": str(latest - 3)})
+    try:
+        seen = stream.drain(1.5)
+    finally:
+        stream.close()
+    assert [int(e["id"]) for e in seen] == [latest - 2, latest - 1, latest], seen
+    assert seen[-1]["data"]["story"] == last
