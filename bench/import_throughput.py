@@ -48,9 +48,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from newsdesk.imports.reader import parse_file  # noqa: E402
-from newsdesk.imports.services import (  # noqa: E402
-    AT_ONCE_STORIES, ImportFailed, Skipped, TagCache, _at_once_sql, _rows_cursor, _table, _values, import_run, tag_labels,
-)
+from newsdesk.imports.services import ImportFailed, Skipped, TagCache, import_run, tag_labels  # noqa: E402
+from newsdesk.imports.sql import _at_once_sql, _rows_cursor, _table  # noqa: E402
+from newsdesk.imports.writing import AT_ONCE_STORIES, _values  # noqa: E402
 from newsdesk.people.models import Person, Topic  # noqa: E402
 from newsdesk.slugs import slugify  # noqa: E402
 from newsdesk.stories import body  # noqa: E402

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from newsdesk.conftest import make_article
 from newsdesk.imports.reader import import_file
 from newsdesk.imports.services import (
-    RUN_CHECKPOINT_PAGES, ImportFailed, StoryData, TagCache, _FileWriter, _rows_cursor, _table, import_items, import_run,
-    label_kinds,
+    RUN_CHECKPOINT_PAGES, ImportFailed, StoryData, TagCache, import_items, import_run, label_kinds,
 )
+from newsdesk.imports.sql import _rows_cursor, _table
+from newsdesk.imports.writing import _FileWriter
 from newsdesk.people import services as tags
 from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import PROBES, SlugPicker, unique_slug

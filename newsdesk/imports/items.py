@@ -1,0 +1,143 @@
+"""What parsers give the import: the shapes of its items and of what becomes of them.
+
+A parser (text.py, ninjs.py) turns a file into `StoryData` (a story as its source gives
+it) and `Skipped` (an item Newsdesk does not publish), or fails with `ImportFailed`;
+saving a file gives an `Outcome` for each item. The parsers' items are plain values, which
+parsing processes make and send on to the one that saves.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+
+from newsdesk.people.models import Person, Topic
+from newsdesk.slugs import slugify
+from newsdesk.stories import body
+from newsdesk.stories.models import Story, story_url
+
+
+class ImportFailed(Exception):
+    """A file that cannot be imported: where, and why."""
+
+    def __init__(self, path, line, reason):
+        self.path, self.line, self.reason = str(path), line, reason
+        super().__init__(f"{self.path}:{line}: {reason}" if line else f"{self.path}: {reason}")
+
+    def __reduce__(self):  # it may come from a parsing process
+        return type(self), (self.path, self.line, self.reason)
+
+
+@dataclass
+class StoryData:
+    """One story as a source gives it, before it touches the database."""
+
+    guid: str
+    kind: str
+    headline: str
+    body_html: str = ""  # cleaned when saved; never trusted as given
+    standfirst: str = ""
+    byline: str = ""
+    source: str = ""
+    section: str = ""
+    people: list = field(default_factory=list)  # names
+    topics: list = field(default_factory=list)  # names
+    language: str = ""
+    urgency: int | None = None
+    status: str = Story.Status.PUBLISHED
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    created_at: datetime | None = None
+    version: str = ""
+    pictures: list = field(default_factory=list)
+    link_guid: str = ""  # a brief's full article, by its guid (saved before, or in the same file)
+    # Names a parser cannot tell apart alone (a text page's "Read next" labels): the tags the
+    # run knows decide, when the story is saved (tag_labels). Not part of the fingerprint.
+    labels: list = field(default_factory=list)
+
+    # Worked out once, perhaps ahead in a parsing process (prepare).
+    _fingerprint = _slug_base = _body = None
+
+    def fingerprint(self):
+        if self._fingerprint is None:
+            # The fields as dataclasses.asdict gives them (same JSON, same hash), without its deep copies.
+            data = {name: getattr(self, name) for name in _FIELDS}
+            for key in ("published_at", "updated_at", "created_at"):
+                data[key] = data[key].isoformat() if data[key] else None
+            text = json.dumps(data, sort_keys=True, default=str)
+            self._fingerprint = hashlib.sha256(text.encode()).hexdigest()
+        return self._fingerprint
+
+    def slug_base(self):
+        """The slug Story.save would start from for this story's headline."""
+        if self._slug_base is None:
+            self._slug_base = slugify(self.headline[:300]) or self.kind
+        return self._slug_base
+
+    def clean_body(self):
+        if self._body is None:
+            self._body = body.clean_html(self.body_html)
+        return self._body
+
+    def prepare(self):
+        """Work out what saving needs of the story alone, so that parsing processes can do it
+        ahead of the one that saves (the fingerprint waits for labels to be told apart)."""
+        self.slug_base(), self.clean_body()
+        if not self.labels:
+            self.fingerprint()
+        return self
+
+    def tag_labels(self, kinds):
+        """Labels become tags, by `kinds` ({label: Person or Topic}): a brief is tagged with its
+        label, a person or a topic; an article with the people among the labels it mentions."""
+        if self.kind == Story.Kind.BRIEF:
+            self.people = self.people + [label for label in self.labels if kinds[label] is Person]
+            self.topics = self.topics + [label for label in self.labels if kinds[label] is Topic]
+        else:
+            self.people = sorted({*self.people, *(label for label in self.labels if kinds[label] is Person)})
+        self.labels, self._fingerprint = [], None
+
+
+_FIELDS = tuple(f.name for f in fields(StoryData) if f.name != "labels")
+
+
+class Outcome:
+    """What happened to one item of a file: created, updated, unchanged or skipped.
+
+    `story` is the saved Story, made when first asked for: a run that only reports
+    (the import command) needs its id, kind and slug, not a model instance."""
+
+    def __init__(self, kind, action, *, pk=None, slug="", story=None, make=None, reason=""):
+        self.kind, self.action, self.pk, self.slug, self.reason = kind, action, pk, slug, reason
+        self._story, self._make = story, make
+
+    @property
+    def story(self):
+        if self._story is None and self._make is not None:
+            self._story, self._make = self._make(), None
+        return self._story
+
+    def __repr__(self):
+        return f"<Outcome {self.action} {self.kind} {self.pk or self.reason}>"
+
+    def as_json(self):
+        data = {
+            "kind": self.kind,
+            "id": self.pk,
+            "url": story_url(self.kind, self.slug) if self.pk else None,
+            "action": self.action,
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+class Skipped(Exception):
+    """An item a parser recognises but Newsdesk does not publish (a picture-only item, say)."""
+
+    def __init__(self, kind, reason):
+        self.kind, self.reason = kind, reason
+        super().__init__(reason)
+
+    def __reduce__(self):
+        return type(self), (self.kind, self.reason)
