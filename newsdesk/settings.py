@@ -80,12 +80,18 @@ def _local_secret_key(path):
 
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(50)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_text().strip()
+        # Written whole under another name, then linked into place: two processes starting
+        # together never read a half-written key, and the first one's key is the key.
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(key)
+        try:
+            os.link(draft, path)
+        except FileExistsError:  # another process made it first
+            return path.read_text().strip()
+        finally:
+            os.unlink(draft)
         return key
 
 

@@ -86,3 +86,23 @@ def test_web_concurrency_is_at_least_two_workers_unless_given(tmp_path):
     env = {"VAR_DIR": str(tmp_path)}
     assert int(settings_in_subprocess(env, "s.WEB_CONCURRENCY").stdout) >= 2
     assert settings_in_subprocess({**env, "WEB_CONCURRENCY": "1"}, "s.WEB_CONCURRENCY").stdout.strip() == "1"
+
+
+def test_servers_starting_together_on_a_new_box_agree_on_one_secret_key(tmp_path):
+    """Each process makes the key if missing; none may read it half-written."""
+    import subprocess
+    import sys
+
+    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'newsdesk.settings'; "
+            "from django.conf import settings; print(settings.SECRET_KEY, settings.PURGE_SECRET)")
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PURGE_SECRET", "DEBUG", "DATABASE_URL")}
+    env["VAR_DIR"] = str(tmp_path)
+    processes = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True)
+                 for _ in range(8)]
+    answers = {p.communicate(timeout=60)[0].strip() for p in processes}
+    assert all(p.returncode == 0 for p in processes)
+    (answer,) = answers
+    secret, purge = answer.split()
+    assert secret == (tmp_path / "secret-key").read_text() and len(secret) > 40
+    assert purge == (tmp_path / "purge-secret").read_text()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["purge-secret", "secret-key"]
