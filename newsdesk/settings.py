@@ -343,10 +343,11 @@ SCHEDULER_SECONDS = env_int("SCHEDULER_SECONDS", 15)
 
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)
-# Server worker processes: one per CPU, at least 2 (so that one busy or restarting worker
-# does not stop the site). Not gunicorn's 2n+1: granian's workers are asynchronous, each
-# holds many connections (slow clients, streams) on its event loop instead of one at a time.
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", max(_CPUS, 2))
+# Server worker processes: one per CPU and one more. Not gunicorn's 2n+1: granian's workers
+# are asynchronous, each holds many connections (slow clients, streams) on its event loop.
+# The one more answers cached pages while the others' Django threads hold the interpreter
+# rendering a page, and spreads a spike's connections thinner (measured: docs/benchmarks.md).
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", _CPUS + 1)
 if WEB_CONCURRENCY < 1:
     raise ImproperlyConfigured(f"WEB_CONCURRENCY must be 1 or more, not {WEB_CONCURRENCY}")
 
