@@ -101,7 +101,7 @@ def main():
     venv, site = Path(args.venv).resolve(), Path(args.dir).resolve()
     python = venv / "bin" / "python"
     if not (venv / "bin" / "wagtail").exists() or not (venv / "bin" / "gunicorn").exists():
-        print(f"  installing wagtail and gunicorn into {venv.name}", flush=True)
+        print(f"  installing wagtail and gunicorn into {venv.name}", file=sys.stderr, flush=True)  # stdout is the JSON
         if not python.exists():
             run(sys.executable, "-m", "venv", str(venv))
         run(str(python), "-m", "pip", "install", "-q", "wagtail", "gunicorn")
