@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 
-from .models import Comment, LogEntry
+from .models import Comment
 
 ORDER = {
     Comment.Sort.OLDEST: ["created_at", "pk"],
@@ -49,16 +49,3 @@ def threads(story, *, sort=Comment.Sort.OLDEST, page=1, user=None, own_ids=()):
     page.threads = [t for t in threads if t.status != Comment.Status.DELETED or t.shown_replies]
     page.sort = sort
     return page
-
-
-def newer_than(story, after_id, since=None):
-    """Approved comments an open page lacks: posted after `after_id`, or approved by a
-    moderator since `since` (a guest's comment can be approved long after later ones)."""
-    shown = Q(pk__gt=after_id)
-    if since is not None:
-        shown |= Q(pk__in=LogEntry.objects.filter(action="approve", created_at__gte=since).values("comment"))
-    return list(
-        Comment.objects.filter(shown, story=story, status=Comment.Status.APPROVED)
-        .select_related("parent")
-        .order_by("pk")[:100]
-    )

@@ -5,7 +5,6 @@ from . import views
 app_name = "comments"
 urlpatterns = [
     path("stories/<int:story_id>/", views.post, name="post"),
-    path("stories/<int:story_id>/latest/", views.latest, name="latest"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/delete/", views.delete, name="delete"),
     path("<int:pk>/report/", views.report, name="report"),

@@ -2,16 +2,14 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.csrf import csrf_failure as refuse_csrf
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from newsdesk import ratelimit
 from newsdesk.stories.models import Story
 from newsdesk.stories.views import story_page
 
-from . import confirm, listing, services
+from . import confirm, services
 from .forms import CommentForm, EditForm, ReportForm
 from .models import Comment
 from .templatetags.comments import SESSION_KEY
@@ -63,33 +61,6 @@ def post(request, story_id):
                              "count": story.comment_count}, status=201)
     messages.success(request, message)
     return redirect(comment.get_absolute_url(), permanent=False)
-
-
-@require_GET
-def latest(request, story_id):
-    """Approved comments newer than ?after=ID, and the count: an open page polls this."""
-    story = get_object_or_404(Story.objects.published(), pk=story_id)
-    try:
-        after = int(request.GET.get("after", 0))
-    except ValueError:
-        return JsonResponse({"error": "after must be a comment id"}, status=400)
-    since = None
-    if request.GET.get("since"):
-        try:
-            since = parse_datetime(request.GET["since"])
-        except ValueError:
-            pass
-        if since is None:
-            return JsonResponse({"error": "since must be an ISO 8601 time"}, status=400)
-    now = timezone.now()
-    comments = listing.newer_than(story, after, since)
-    for comment in comments:
-        comment.story = story
-    return JsonResponse({
-        "now": now.isoformat(),
-        "count": story.comment_count,
-        "comments": [{"id": c.pk, "thread": c.thread_id, "html": _comment_html(request, c)} for c in comments],
-    })
 
 
 def _own(request, pk):

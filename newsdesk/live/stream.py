@@ -31,6 +31,19 @@ def _int(value):
         return None
 
 
+def parse(query_string, last_event_id):
+    """(after, story_id) from a stream's query and its Last-Event-ID header (which wins);
+    ValueError, with what to tell the client, if they are not whole numbers."""
+    query = parse_qs(query_string)
+    story_id = _int((query.get("story") or [None])[0])
+    after = _int(last_event_id or None)
+    if after is None:
+        after = _int((query.get("after") or [None])[0])
+    if (query.get("story") and story_id is None) or (query.get("after") and after is None):
+        raise ValueError("story and after must be whole numbers\n")
+    return after, story_id
+
+
 async def _bad_request(send, text):
     await send({"type": "http.response.start", "status": 400,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", b"no-store")]})
@@ -38,18 +51,16 @@ async def _bad_request(send, text):
 
 
 async def app(scope, receive, send):
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
     headers = dict(scope.get("headers") or [])
-    story_id = _int((query.get("story") or [None])[0])
-    after = _int(headers.get(b"last-event-id", b"").decode("latin-1") or None)
-    if after is None:
-        after = _int((query.get("after") or [None])[0])
     if scope["method"] not in ("GET", "HEAD"):
         await send({"type": "http.response.start", "status": 405, "headers": [(b"allow", b"GET")]})
         await send({"type": "http.response.body", "body": b""})
         return
-    if (query.get("story") and story_id is None) or (query.get("after") and after is None):
-        await _bad_request(send, "story and after must be whole numbers\n")
+    try:
+        after, story_id = parse(scope.get("query_string", b"").decode("latin-1"),
+                                headers.get(b"last-event-id", b"").decode("latin-1"))
+    except ValueError as error:
+        await _bad_request(send, str(error))
         return
     hub = await hubs.get()
     if after is None or after > hub.last_id:

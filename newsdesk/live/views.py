@@ -13,24 +13,18 @@ from django.views.decorators.http import require_GET
 
 from .messages import build
 from .models import Event
+from .stream import parse
 
 LIFETIME_SECONDS = 300
 KEEPALIVE_SECONDS = 15
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @require_GET
 def stream(request):
-    after = _int(request.headers.get("Last-Event-ID") or request.GET.get("after"))
-    story_id = _int(request.GET.get("story"))
-    if (request.GET.get("story") and story_id is None) or (request.GET.get("after") and after is None):
-        return HttpResponseBadRequest("story and after must be whole numbers\n", content_type="text/plain")
+    try:
+        after, story_id = parse(request.META.get("QUERY_STRING", ""), request.headers.get("Last-Event-ID", ""))
+    except ValueError as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain")
     latest = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if after is None or after > latest:  # later than anything written: from now on
         after = latest

@@ -24,7 +24,7 @@ LIVE_PREFIX = "/live/"
 CACHING = settings.PAGE_CACHE
 
 
-_PERSONAL = frozenset(name.encode() for name in (settings.SESSION_COOKIE_NAME, *PERSONAL_COOKIES))
+_PERSONAL = frozenset(name.encode() for name in PERSONAL_COOKIES)
 
 
 def _personal_cookie(cookie):

@@ -3,20 +3,23 @@ conditional requests, and stores pages for the front (front.py) to answer next t
 
 A page is cached only when a view tagged it (`tag(request, keys)`: the surrogate keys of
 what it shows) and it is the same for every visitor: a GET or HEAD with no session or
-messages cookie, answered 200 or 410 with no cookie set and nothing varying on cookies.
-Everything else is marked private, so no shared cache keeps it."""
+messages cookie, answered 200 or 410 with no cookie set and nothing varying on cookies
+(newsdesk.site.middleware marks everything else private)."""
 
 import hashlib
+import time
 
 from django.conf import settings
-from django.utils.cache import patch_cache_control
-from django.utils.http import http_date, parse_etags
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from newsdesk.live import state
 
 from . import store
 
-PERSONAL_COOKIES = ("sessionid", "messages")
+# A request with one of these may get a page of its own: never answered from the cache.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
 
 
 def tag(request, *keys):
@@ -29,9 +32,7 @@ def tag(request, *keys):
 
 def personal(request):
     """Whether the request may be answered differently for this visitor."""
-    cookies = request.COOKIES
-    return (settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
-            or "HTTP_AUTHORIZATION" in request.META)
+    return any(name in request.COOKIES for name in PERSONAL_COOKIES) or "HTTP_AUTHORIZATION" in request.META
 
 
 def cache_key(host, path_and_query):
@@ -51,7 +52,8 @@ class PageCacheMiddleware:
             return response
         body = response.content
         response["ETag"] = etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        response["Last-Modified"] = last_modified = http_date()
+        now = time.time()
+        response["Last-Modified"] = last_modified = http_date(now)
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS,
                             stale_while_revalidate=60, stale_if_error=86400)
         response["Surrogate-Key"] = " ".join(sorted(keys))
@@ -61,8 +63,8 @@ class PageCacheMiddleware:
                 headers=[(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response.items()],
                 body=body, etag=etag, last_modified=last_modified, keys=frozenset(keys))
             store.store(page, generation)
-        if etag in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")) and response.status_code == 200:
-            return not_modified(response)
+        if response.status_code == 200:
+            return get_conditional_response(request, etag=etag, last_modified=int(now), response=response)
         return response
 
     @staticmethod
@@ -73,12 +75,3 @@ class PageCacheMiddleware:
         control = response.get("Cache-Control", "").lower()
         return "cookie" not in vary and "*" not in vary and "private" not in control and "no-store" not in control
 
-
-def not_modified(response):
-    from django.http import HttpResponseNotModified
-
-    answer = HttpResponseNotModified()
-    for header in ("ETag", "Last-Modified", "Cache-Control", "Surrogate-Key", "Vary"):
-        if header in response:
-            answer[header] = response[header]
-    return answer

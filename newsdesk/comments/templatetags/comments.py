@@ -31,9 +31,6 @@ def comment_section(context, story):
     form = context.get("comment_form") or CommentForm(user=user, initial={"parent": _int(request.GET.get("reply"))})
     parent_id = _int(form["parent"].value())
     replying_to = Comment.objects.filter(pk=parent_id, story=story, status=Comment.Status.APPROVED).first() if parent_id else None
-    last = story.comment_count and (
-        Comment.objects.filter(story=story, status=Comment.Status.APPROVED).order_by("-pk").values_list("pk", flat=True).first()
-    )
     return {
         "request": request,
         "user": user,
@@ -45,7 +42,6 @@ def comment_section(context, story):
         "policy": services.policy(story),
         "sorts": Comment.Sort.choices,
         "report_form": ReportForm(),
-        "last_id": last or 0,
         "max_length": settings.COMMENTS_MAX_LENGTH,
         "user_display_name": display_name(user) if user.is_authenticated else "",
     }

@@ -190,16 +190,6 @@ def test_an_article_with_ten_thousand_comments_renders_one_page(client, story, d
     assert ">10000</span> comments" in html and "Page 1 of 200" in html and "Comment 49<" in html
 
 
-def test_a_comment_appears_on_an_open_page_through_latest(client, alice, story):
-    first = services.post(story, text="First.", user=alice)
-    second = services.post(story, text="Second.", user=alice)
-
-    data = client.get(f"/comments/stories/{story.pk}/latest/?after={first.pk}").json()
-
-    assert data["count"] == 2 and [c["id"] for c in data["comments"]] == [second.pk]
-    assert "Second." in data["comments"][0]["html"]
-
-
 def test_posting_with_javascript_answers_json(client, alice, story):
     client.force_login(alice)
 

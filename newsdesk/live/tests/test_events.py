@@ -88,3 +88,23 @@ def test_the_hub_gives_a_returning_reader_what_it_missed_or_says_it_cannot():
         assert waiting.is_set() and not hub.arrived.is_set()
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("query", ["after=abc", "story=1%3B2", "after=1&story=x"])
+def test_a_stream_asked_with_words_for_numbers_says_so(client, query):
+    from newsdesk.live import stream
+
+    response = client.get(f"/live/stream?{query}")
+    assert response.status_code == 400 and b"whole numbers" in response.content
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    scope = {"type": "http", "method": "GET", "path": "/live/stream", "query_string": query.encode(), "headers": []}
+    asyncio.run(stream.app(scope, receive, send))
+    assert sent[0]["status"] == 400 and b"whole numbers" in sent[1]["body"]

@@ -7,10 +7,6 @@
   var form = document.getElementById("comment-form");
   if (!section || !window.fetch) return;
   var list = section.querySelector("[data-comment-list]");
-  var lastId = parseInt(section.dataset.lastId || "0", 10);
-  // When the page (then the last answer) was made: the server may also send comments
-  // approved since then, which can be older than lastId.
-  var since = section.dataset.since || "";
   var countBox = section.querySelector(".comment-count");
   var empty = section.querySelector(".comments-empty");
 
@@ -44,7 +40,6 @@
       list.appendChild(item);
     }
     if (empty) empty.hidden = true;
-    lastId = Math.max(lastId, id);
     return item;
   }
 
