@@ -29,7 +29,7 @@ demo: $(VENV)/.installed
 	$(BIN)/newsdesk load_demo
 	@# A file that fails to import is reported; the demo starts all the same.
 	@if [ -n "$(DEMO_IMPORT)" ]; then $(BIN)/newsdesk import $(DEMO_IMPORT) || true; fi
-	$(BIN)/newsdesk serve
+	$(BIN)/newsdesk serve --demo
 
 serve: $(VENV)/.installed
 	$(BIN)/newsdesk serve
@@ -56,3 +56,9 @@ bench: $(VENV)/.installed-test system-packages services
 
 clean:
 	rm -rf $(VENV) node_modules var/test*.sqlite3*
+
+# Fault runs with figures: a killed worker, PostgreSQL and Redis stopped, a full disk
+# (pytest -m reliability); their figures become docs/reliability.md.
+.PHONY: reliability
+reliability: $(VENV)/.installed-test system-packages node-packages services
+	@bash scripts/run-reliability

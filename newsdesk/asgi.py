@@ -15,13 +15,20 @@ import django  # noqa: E402
 
 django.setup(set_prefix=False)
 
+from newsdesk.site.limits import bound_web_queries  # noqa: E402
+
+bound_web_queries()  # before any connection is made: the serving processes' queries are timed
+
 from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 from newsdesk.pagecache import front  # noqa: E402
+from newsdesk.site import bodies  # noqa: E402
+from newsdesk.site.staticfiles import collecting_lock  # noqa: E402
 
-_wsgi = WSGIMiddleware(WSGIHandler(), workers=settings.WEB_THREADS)
+with collecting_lock(exclusive=False):  # WhiteNoise lists STATIC_ROOT here
+    _wsgi = WSGIMiddleware(WSGIHandler(), workers=settings.WEB_THREADS)
 
 
 async def django_application(scope, receive, send):
@@ -31,4 +38,5 @@ async def django_application(scope, receive, send):
     return await _wsgi(scope, receive_coroutine, send)
 
 
-application = front.build(django_application)
+# Django sees a request only once its body is in: a slow client holds none of its threads.
+application = front.build(bodies.guard(django_application))

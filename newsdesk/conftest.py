@@ -1,13 +1,37 @@
 """Fixtures shared by every app's tests: stories as the newsroom would make them."""
 
+import os
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from newsdesk.search import services as search
 from newsdesk.stories.models import Story
 from newsdesk.testing import CHROME_FLAGS, CHROMIUM, need_chromium
+
+
+def pytest_configure(config):
+    # Tests empty their Redis database between them: never one a site may be using.
+    url = os.environ.get("REDIS_URL", "")
+    if url and urlsplit(url).path.strip("/") in ("", "0"):
+        raise pytest.UsageError(
+            f"REDIS_URL={url} is Redis database 0, where a site keeps its data, and the tests empty "
+            "theirs: give them one of their own, e.g. redis://127.0.0.1:6379/15 (as `make test` does)")
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits_counted():
+    """Each test starts with no attempts counted. In the database the counters go with each
+    test's transaction; in Redis (the tests' own database) they would outlive it."""
+    from django.conf import settings
+
+    if settings.REDIS_URL:
+        from newsdesk.ratelimit import store
+
+        store.current().clear()
 
 
 def today_at(hour, minute=0):
@@ -25,6 +49,7 @@ def make_story(**fields):
     story = Story.objects.create(**fields)
     story.people.set(people)
     story.topics.set(topics)
+    search.refresh([story.pk], new=True)  # found by search, as a story the newsroom saves is
     return story
 
 
@@ -45,8 +70,12 @@ def make_member(username, role=None):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from newsdesk.newsroom.roles import sync_roles
+
     user = get_user_model().objects.create_user(username, f"{username}@newsroom.example", PASSWORD)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            sync_roles()  # a test before this one emptied the database, groups and all
         user.groups.add(Group.objects.get(name=role))
     return user
 

@@ -96,12 +96,14 @@ def _local_secret_key(path):
 
 
 SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    # The fixed development key is used only with DEBUG on.
-    SECRET_KEY = "newsdesk-development-key" if DEBUG else _local_secret_key(VAR_DIR / "secret-key")
+# Without one in the environment (one box), a key made for this VAR_DIR; with DEBUG too, never
+# a fixed key that anyone could read here. `newsdesk check --deploy` asks for one set.
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+SECRET_KEY = SECRET_KEY or _local_secret_key(VAR_DIR / "secret-key")
 
 # The secret a front cache (deploy/nginx.conf) wants in X-Newsdesk-Refresh before it fetches a
 # page anew in place of its cached copy: what purging is made of. Kept like the key above.
+PURGE_SECRET_FROM_ENVIRONMENT = bool(env_str("PURGE_SECRET"))
 PURGE_SECRET = env_str("PURGE_SECRET") or _local_secret_key(VAR_DIR / "purge-secret")
 if not re.fullmatch(r"[A-Za-z0-9_-]{16,}", PURGE_SECRET):
     raise ImproperlyConfigured("PURGE_SECRET must be 16 or more letters, digits, - and _")
@@ -143,12 +145,19 @@ INSTALLED_APPS = [
     "newsdesk.pictures",
     "newsdesk.live",
     "newsdesk.pagecache",
+    "newsdesk.health",
+    "newsdesk.backups",
+    "newsdesk.directory",  # lists of sections, people and topics; the readers' site map
 ]
 
 MIDDLEWARE = [
     # First, so that what it stores is the response as finally sent.
     "newsdesk.pagecache.middleware.PageCacheMiddleware",
+    # A query running past QUERY_TIMEOUT_SECONDS answers 503 (and is stopped, on SQLite).
+    "newsdesk.site.limits.QueryTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsdesk.site.security.SecurityHeadersMiddleware",
+    "newsdesk.site.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session middleware, to see its Vary: Cookie: pages for readers without
     # a session lose it; signed-in readers' and the newsroom's are marked private.
@@ -158,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads a body (the CSRF check reads the form): refuses one too large.
+    "newsdesk.pictures.uploads.BodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -203,6 +214,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests on a file, as a site runs: each server thread then has its own connection. (An
+    # in-memory database is one connection shared by a test server's threads, which SQLite's
+    # Python functions can lock for ever when two threads query at once.)
+    # One file per test run, so that two runs in one checkout keep apart.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 # Redis when REDIS_URL says so (shared by every server process); else per process.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -261,13 +277,21 @@ WHITENOISE_USE_FINDERS = True
 # For the names without a hash; hashed names are cached for good.
 WHITENOISE_MAX_AGE = 3600
 
-# Uploaded pictures and their renditions (./var/media by default). Newsdesk serves
-# renditions at MEDIA_URL itself unless a front server answers there first.
+# Uploaded pictures' renditions (./var/media by default). Newsdesk serves renditions at
+# MEDIA_URL itself unless a front server answers there first.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media").resolve()
 MEDIA_URL = "/media/"
+# The originals as uploaded (their metadata removed), for the newsroom only: never under a served
+# folder (./var/originals by default).
+ORIGINALS_ROOT = Path(env_str("ORIGINALS_ROOT") or VAR_DIR / "originals").resolve()
+for _served in (MEDIA_ROOT, STATIC_ROOT):
+    if ORIGINALS_ROOT == _served or _served in ORIGINALS_ROOT.parents:
+        raise ImproperlyConfigured(f"ORIGINALS_ROOT must be outside MEDIA_ROOT and STATIC_ROOT ({_served})")
 PICTURE_MAX_BYTES = env_int("PICTURE_MAX_BYTES", 20 * 1024 * 1024)
-# More pixels than this is refused as a possible decompression bomb.
-PICTURE_MAX_PIXELS = env_int("PICTURE_MAX_PIXELS", 50_000_000)
+# More pixels than this is refused (from the file's header, before decoding): 40 MP takes the
+# 24 to 36 MP of news cameras and every phone's default; each decoded copy of a picture is up to
+# 120 MB (RGB) in a serving process, and the widest rendition needs a twentieth of that.
+PICTURE_MAX_PIXELS = env_int("PICTURE_MAX_PIXELS", 40_000_000)
 try:
     PICTURE_WIDTHS = sorted({int(width) for width in env_list("PICTURE_WIDTHS", ["320", "640", "960", "1280", "1920"])})
 except ValueError:
@@ -277,10 +301,35 @@ if not PICTURE_WIDTHS or PICTURE_WIDTHS[0] < 1:
 if PICTURE_MAX_BYTES < 1 or PICTURE_MAX_PIXELS < 1:
     raise ImproperlyConfigured("PICTURE_MAX_BYTES and PICTURE_MAX_PIXELS must be 1 or more")
 
+# Request bodies, refused with 413 as soon as they pass their limit (nginx is given the same
+# figures by `newsdesk nginx-config`): a picture upload may be a picture and a form; any other
+# request a form only (a comment, JSON), which is also Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+PICTURE_UPLOAD_MAX_BYTES = PICTURE_MAX_BYTES + REQUEST_MAX_BYTES
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: site/csrf.js fetches a token instead
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+
+# The site is served over HTTPS by the front server (deploy/nginx.conf, or a load balancer),
+# which ends TLS and says so in X-Forwarded-Proto. Then cookies are Secure and browsers are
+# told to come back over HTTPS only (HSTS, two years by default).
+HTTPS = env_bool("HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 2 * 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
+    # Plain HTTP is redirected by the front server, not here: the front cache's refresh
+    # requests reach Newsdesk over plain HTTP from the same box, and a redirect would be
+    # cached in place of the page.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
 
 # Processes that parse files ahead of the saving in a large `newsdesk import`
 # (0: parse in the importing process); by default one fewer than the CPUs, at most 4.
@@ -334,7 +383,7 @@ COMMENTS_RATE_ACCOUNT = env_rate("COMMENTS_RATE_ACCOUNT", "5/60")
 # An account younger than this (hours) has comments with links held for review.
 COMMENTS_NEW_ACCOUNT_HOURS = env_int("COMMENTS_NEW_ACCOUNT_HOURS", 24)
 
-# The newsroom account that `newsdesk serve` prints at every start.
+# The demo newsroom account that `newsdesk serve --demo` (`make demo`) makes and prints.
 NEWSROOM_USERNAME = env_str("NEWSROOM_USERNAME", "editor")
 
 # How often the serving process publishes scheduled stories whose time has come (0: never;
@@ -357,3 +406,90 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Health checks and backups.
+# How long /readyz waits for the database (and Redis) to answer before it says "not ready".
+HEALTH_TIMEOUT_SECONDS = env_float("HEALTH_TIMEOUT_SECONDS", 2.0)
+if not 0 < HEALTH_TIMEOUT_SECONDS <= 60:
+    raise ImproperlyConfigured(f"HEALTH_TIMEOUT_SECONDS must be more than 0 and at most 60, not {HEALTH_TIMEOUT_SECONDS}")
+# Where `newsdesk backup` writes its archive when not given a path.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or VAR_DIR / "backups").resolve()
+
+# Sign-in security: an optional second factor (a code from an authenticator app) for newsroom
+# accounts, and each account's list of signed-in sessions, which it can sign out.
+INSTALLED_APPS += ["newsdesk.twofactor", "newsdesk.signins"]
+MIDDLEWARE += [
+    "newsdesk.signins.middleware.SignInMiddleware",
+    "newsdesk.twofactor.middleware.SecondFactorMiddleware",
+]
+# When true, staff and superusers (who can reach /admin/) must set up the second factor before
+# anything else, and reach the admin only from a session that gave its code.
+NEWSROOM_REQUIRE_2FA_FOR_ADMINS = env_bool("NEWSROOM_REQUIRE_2FA_FOR_ADMINS", False)
+
+# --- Request limits: how much a client may send, how slowly, and how long a page's queries
+# may run (README "Limits"). Each refusal is a clear page: 408, 413, 429 or 503.
+# Seconds a client gets to send its request line and headers (granian counts from the first
+# byte; 1 to 60).
+REQUEST_HEADER_SECONDS = env_int("REQUEST_HEADER_SECONDS", 10)
+if not 1 <= REQUEST_HEADER_SECONDS <= 60:
+    raise ImproperlyConfigured(f"REQUEST_HEADER_SECONDS must be 1 to 60, not {REQUEST_HEADER_SECONDS}")
+# Seconds a client gets to send its request body, plus one for every 64 KB of it: the body is
+# read in front of Django, so a slow one holds no Django thread, and a stalled one gets 408.
+REQUEST_BODY_SECONDS = env_int("REQUEST_BODY_SECONDS", 20)
+if REQUEST_BODY_SECONDS < 1:
+    raise ImproperlyConfigured(f"REQUEST_BODY_SECONDS must be 1 or more, not {REQUEST_BODY_SECONDS}")
+# REQUEST_MAX_BYTES (with the pictures' settings above): bigger bodies get 413 before they are
+# read; in the newsroom and the admin a picture upload may be PICTURE_MAX_BYTES more.
+REQUEST_MAX_FIELDS = env_int("REQUEST_MAX_FIELDS", 1000)
+if REQUEST_MAX_BYTES < 1024 or REQUEST_MAX_FIELDS < 100:
+    raise ImproperlyConfigured("REQUEST_MAX_BYTES must be 1024 or more and REQUEST_MAX_FIELDS 100 or more")
+DATA_UPLOAD_MAX_NUMBER_FIELDS = REQUEST_MAX_FIELDS
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # the newsroom uploads one picture at a time
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a larger upload waits in a temporary file
+# Seconds one database query of a web request may run before the request gets 503 (PostgreSQL's
+# statement_timeout in the serving processes only, an equivalent guard on SQLite; 0: no limit).
+# Commands (`newsdesk import`, migrations) have none.
+QUERY_TIMEOUT_SECONDS = env_float("QUERY_TIMEOUT_SECONDS", 10.0)
+if QUERY_TIMEOUT_SECONDS < 0:
+    raise ImproperlyConfigured(f"QUERY_TIMEOUT_SECONDS must be 0 or more, not {QUERY_TIMEOUT_SECONDS}")
+
+# Sign-in throttling and breached passwords.
+# Rate limits (comments, sign-ups, sign-ins) are counted in Redis with REDIS_URL, else in the
+# database: either way shared by every server process.
+INSTALLED_APPS += ["newsdesk.ratelimit", "newsdesk.logins"]
+# Failed sign-ins ("count/seconds") after which a form refuses further attempts, per account
+# (the username or email typed, known or not) and per client address, until the window closes.
+LOGIN_FAILURES_PER_ACCOUNT = env_rate("LOGIN_FAILURES_PER_ACCOUNT", "10/600")
+LOGIN_FAILURES_PER_CLIENT = env_rate("LOGIN_FAILURES_PER_CLIENT", "10/600")
+# Passwords are also checked against a list of passwords known from breaches, shipped with the site.
+AUTH_PASSWORD_VALIDATORS += [{"NAME": "newsdesk.passwords.validators.BreachedPasswordValidator"}]
+
+# Feeds: RSS, Atom and JSON Feed of the whole site, each section, person and topic, and the
+# briefs. How many of the latest stories each feed lists.
+INSTALLED_APPS += ["newsdesk.feeds"]
+FEED_ITEMS = env_int("FEED_ITEMS", 50)
+if not 1 <= FEED_ITEMS <= 500:
+    raise ImproperlyConfigured(f"FEED_ITEMS must be 1 to 500, not {FEED_ITEMS}")
+
+# --- JSON API (/api/, README "JSON API"): newsroom tokens and how often a client may call.
+INSTALLED_APPS += ["newsdesk.api"]
+# Calls ("count/seconds") per newsroom token, and per client address for calls without one.
+API_RATE_TOKEN = env_rate("API_RATE_TOKEN", "600/60")
+API_RATE_CLIENT = env_rate("API_RATE_CLIENT", "120/60")
+
+# --- Sharing cards and structured data (the cards app): canonical links, Open Graph, Twitter
+# cards and schema.org JSON-LD on reader pages.
+INSTALLED_APPS += ["newsdesk.cards"]
+# The site's public address, e.g. https://news.example.com: what canonical links, share cards
+# and JSON-LD call the site. Empty: the address each request came to (scheme and Host).
+SITE_URL = env_str("SITE_URL").rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d+)?|https?://\[[0-9A-Fa-f:.]+\](:\d+)?", SITE_URL):
+    raise ImproperlyConfigured(f"SITE_URL must be an address like https://news.example.com (no path), not {SITE_URL!r}")
+# The site's account on X/Twitter (e.g. @newsdesk), named in Twitter cards; empty: none.
+SITE_TWITTER = env_str("SITE_TWITTER")
+if SITE_TWITTER and not re.fullmatch(r"@\w{1,15}", SITE_TWITTER):
+    raise ImproperlyConfigured(f"SITE_TWITTER must be an account name like @newsdesk, not {SITE_TWITTER!r}")
+
+# --- Search (newsdesk.search): the reader's search page and its index, FTS5 on SQLite and
+# full-text search on PostgreSQL, kept up to date by the story services and the importer.
+INSTALLED_APPS += ["newsdesk.search"]

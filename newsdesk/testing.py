@@ -10,6 +10,7 @@ The `browser` fixture itself is in newsdesk/conftest.py.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,6 +41,17 @@ def need(ok, what):
     if ok:
         return
     message = f"{what} (the browser checks need it: `make test` installs it)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def need_shared(path, what):
+    """Go on only when a file of ../shared/ (the sample page, the IPTC examples) is there:
+    skip without it, but fail under CI, where it must be."""
+    if Path(path).exists():
+        return
+    message = f"{what} is not beside the project (expected at ../shared/{Path(path).relative_to(REPO.parent / 'shared')})"
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
@@ -105,9 +117,16 @@ def nu_errors(pages):
 def axe_violations(page):
     """axe-core's violations on the page as it stands, one entry each with up to five of its elements."""
     need_node_tool(AXE_JS, "axe-core")
-    page.add_script_tag(path=str(AXE_JS))
+    # Evaluated through the browser's debugging protocol, as the page's own scripts cannot be:
+    # the page's Content-Security-Policy refuses inline scripts (add_script_tag's among them).
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate("() => { " + AXE_JS.read_text() + "\n}")
     # axe's default rules (WCAG 2.x A and AA, and best practices), plus WCAG 2.2's minimum tap target size.
-    result = page.evaluate("() => axe.run(document, {rules: {'target-size': {enabled: true}}})")
+    # Bounded: page.evaluate itself waits for ever.
+    result = page.evaluate("""() => Promise.race([
+        axe.run(document, {rules: {'target-size': {enabled: true}}}),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('axe-core ran for over 60 s')), 60000)),
+    ])""")
     violations = []
     for violation in result["violations"]:
         lines = [f"{violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}"]
@@ -117,14 +136,36 @@ def axe_violations(page):
     return violations
 
 
+def with_site_css(html):
+    """A page's HTML with the site's style sheet in it: set in a blank tab, its link to
+    /static/ leads nowhere, and contrast and target sizes depend on the styles."""
+    css = (Path(__file__).parent / "site" / "static" / "site" / "site.css").read_text()
+    return re.sub(r'<link rel="stylesheet" href="[^"]*/site/site(\.[0-9a-f]+)?\.css">',
+                  lambda _: f"<style>{css}</style>", html)
+
+
 def axe_violations_in(browser, pages):
     """axe-core's violations in {name: HTML}, each as `name: violation`, the pages set in one blank tab."""
     page = browser.new_page()
     try:
         violations = []
         for name, html in pages.items():
-            page.set_content(html)
+            page.set_content(with_site_css(html))
             violations += [f"{name}: {violation}" for violation in axe_violations(page)]
         return violations
     finally:
         page.context.close()
+
+
+# What the reliability tests measured (payloads tried, faults injected, requests served,
+# writes lost), one JSON file per test, gathered into docs/reliability.md by `make reliability`.
+FIGURES = Path(os.environ.get("RELIABILITY_DIR") or REPO / "var" / "reliability")
+
+
+def record_figures(name, **figures):
+    """Keep a test's figures under FIGURES/<name>.json (replacing the last run's)."""
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    path = FIGURES / f"{name}.json"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
+    tmp.replace(path)

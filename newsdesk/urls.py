@@ -1,15 +1,21 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from newsdesk.health import views as health
+from newsdesk.logins import views as logins
 from newsdesk.pictures import views as pictures
 from newsdesk.site import views as site
-from newsdesk.site.sitemaps import StorySitemap
+from newsdesk.site import sitemaps
 
 urlpatterns = [
     path("", site.home, name="home"),
     path("robots.txt", site.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"stories": StorySitemap}}, name="sitemap"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-news.xml", sitemaps.news, name="sitemap-news"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap-section"),
+    path("admin/login/", logins.admin_login),  # before the admin's own: throttled sign-ins answer 429
     path("admin/", admin.site.urls),
     path("account/", include("newsdesk.readers.urls")),
     path("moderation/", include("newsdesk.moderation.urls")),
@@ -23,5 +29,35 @@ urlpatterns = [
     path("", include("newsdesk.people.urls")),
 ]
 
+handler400 = "newsdesk.site.limits.bad_request"  # 413 for a body too large or with too many fields
 handler404 = "newsdesk.site.views.page_not_found"
 handler500 = "newsdesk.site.views.server_error"
+
+# Sign-in security: the second factor (and the code step of signing in), signed-in sessions.
+urlpatterns += [
+    path("newsroom/security/", include("newsdesk.twofactor.urls")),
+    path("newsroom/sessions/", include("newsdesk.signins.urls")),
+]
+
+# Feeds: RSS 2.0, Atom and JSON Feed of the site, the briefs, each section, person and topic.
+urlpatterns += [path("", include("newsdesk.feeds.urls"))]
+
+# IPTC ninjs: each published story as a ninjs 2.1 document, for partners and wire readers.
+urlpatterns += [
+    path("", include("newsdesk.imports.ninjs.urls")),
+]
+
+# The JSON API (its own JSON 404 for any address under it), and the newsroom's page for its tokens.
+urlpatterns = [
+    path("api/", include("newsdesk.api.urls")),
+    path("newsroom/tokens/", include("newsdesk.api.tokens_urls")),
+    *urlpatterns,
+]
+
+# Directories for readers: all sections, people and topics, and the site map.
+urlpatterns += [
+    path("", include("newsdesk.directory.urls")),
+]
+
+# Search: the reader's search page.
+urlpatterns += [path("", include("newsdesk.search.urls"))]

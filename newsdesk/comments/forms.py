@@ -1,3 +1,5 @@
+import re
+import secrets
 import time
 
 from django import forms
@@ -14,6 +16,14 @@ _SALT = "newsdesk.comments.form-started"
 def started_token():
     """When the form was shown, signed so that a bot cannot fake having read the page."""
     return signing.dumps(int(time.time()), salt=_SALT)
+
+
+def form_key():
+    """A new form's own key: the same form sent twice (a retry after a lost answer) is one comment."""
+    return secrets.token_urlsafe(16)
+
+
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 
 class CommentForm(forms.Form):
@@ -33,6 +43,7 @@ class CommentForm(forms.Form):
     # A field people never see: bots fill in every field they find.
     website = forms.CharField(label="Leave this field empty", required=False)
     started = forms.CharField(widget=forms.HiddenInput, required=False)
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,6 +57,12 @@ class CommentForm(forms.Form):
             self.fields["name"].widget.attrs["autocomplete"] = "name"
             self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.initial.setdefault("started", started_token())
+        self.initial.setdefault("key", form_key())
+
+    def clean_key(self):
+        # A key not of our making (an old page, a hand-made post) is no key: the post is taken as new.
+        key = self.cleaned_data["key"].strip()
+        return key if FORM_KEY.fullmatch(key) else ""
 
     def clean_text(self):
         text = self.cleaned_data["text"]

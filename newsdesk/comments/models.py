@@ -37,6 +37,9 @@ class Comment(models.Model):
     reject_reason = models.CharField(max_length=300, blank=True, help_text="Shown to the author.")
     ip = models.GenericIPAddressField(null=True, blank=True)
     digest = models.CharField(max_length=64, help_text="Of the normalised text, to spot duplicates.")
+    # The hidden key of the form it was sent from: the same form sent again (a retry after a lost
+    # answer) is answered with this comment instead of storing another.
+    form_key = models.CharField(max_length=32, blank=True, default="")
     like_count = models.PositiveIntegerField(default=0)
     report_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -20,9 +20,10 @@ from .models import Ban, Comment, Like, LogEntry, Report, WordRule
 class Refused(Exception):
     """A comment or action that is not allowed: the reason shown to the reader, and the HTTP status."""
 
-    def __init__(self, reason, status=400):
+    def __init__(self, reason, status=400, retry_after=None):
         super().__init__(reason)
         self.reason, self.status = reason, status
+        self.retry_after = retry_after  # seconds, for a 429
 
 
 def policy(story):
@@ -91,12 +92,27 @@ def _limit(scope, ident, rate):
     count, seconds = rate
     if not ratelimit.allow(scope, ident, count, seconds):
         raise Refused(f"You are commenting too fast: at most {count} comments in {seconds} seconds. "
-                      "Please wait a little and send it again.", status=429)
+                      "Please wait a little and send it again.", status=429, retry_after=seconds)
 
 
-def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
-    """Store a reader's comment: approved at once, or waiting for a moderator. Refused if not allowed."""
+def _sent_before(story, form_key, digest, same_author):
+    """The comment this form already stored with this text, if any (a retry of a post whose answer was lost)."""
+    if not form_key:
+        return None
+    comment = Comment.objects.filter(story=story, form_key=form_key, digest=digest, **same_author).exclude(
+        status=Comment.Status.DELETED).first()
+    if comment is not None:
+        comment.replayed = True
+    return comment
+
+
+def post(story, *, text, user=None, name="", email="", parent=None, ip=None, form_key=""):
+    """Store a reader's comment: approved at once, or waiting for a moderator. Refused if not allowed.
+
+    The same form sent again with the same text (`form_key`) is answered with the comment it
+    stored the first time (marked `replayed`), not stored twice nor refused as a duplicate."""
     user = user if user is not None and user.is_authenticated else None
+    same_author = {"author": user} if user else {"guest_email__iexact": email, "author__isnull": True}
     mode = policy(story)
     if mode == Story.Comments.CLOSED:
         raise Refused("Comments are closed on this story.", status=403)
@@ -105,18 +121,21 @@ def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
     if active_ban(user=user, email=email, ip=ip):
         raise Refused("You cannot comment on this site at the moment.", status=403)
     text, suspect = check_text(text)
+    digest = Comment.digest_of(text)
+    if (again := _sent_before(story, form_key, digest, same_author)) is not None:
+        return again  # before the rate limits: a retry is not another comment
     if ip:
         _limit("comment-ip", ip, settings.COMMENTS_RATE_IP)
     if user is not None:
         _limit("comment-user", user.pk, settings.COMMENTS_RATE_ACCOUNT)
 
     held = _hold_reason(story, text, user, suspect)
-    digest = Comment.digest_of(text)
     with transaction.atomic():
         # One post to a story at a time: two copies of a comment sent at once (a double
         # click, a retry) must not both pass the duplicate check.
         list(Story.objects.select_for_update().filter(pk=story.pk).values_list("pk", flat=True))
-        same_author = {"author": user} if user else {"guest_email__iexact": email, "author__isnull": True}
+        if (again := _sent_before(story, form_key, digest, same_author)) is not None:
+            return again
         recent = timezone.now() - timedelta(hours=24)
         if Comment.objects.filter(story=story, digest=digest, created_at__gte=recent, **same_author).exclude(
             status=Comment.Status.DELETED
@@ -135,6 +154,7 @@ def post(story, *, text, user=None, name="", email="", parent=None, ip=None):
             held_because=held,
             ip=ip,
             digest=digest,
+            form_key=form_key,
         )
         if not held:
             _count(story, +1)

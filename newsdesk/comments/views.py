@@ -6,6 +6,7 @@ from django.views.csrf import csrf_failure as refuse_csrf
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsdesk import ratelimit
+from newsdesk.site.limits import too_many
 from newsdesk.stories.models import Story
 from newsdesk.stories.views import story_page
 
@@ -26,14 +27,16 @@ def _comment_html(request, comment):
     }, request=request)
 
 
-def _refused(request, story, form, status):
-    """The refusal, with everything the reader wrote still in the form."""
+def _refused(request, story, form, status, retry_after=None):
+    """The refusal, with everything the reader wrote still in the form (a 429 says when to retry)."""
     if wants_json(request):
         errors = [str(e) for e in form.non_field_errors()] + [f"{form[f].label}: {e}" for f in form.errors if f != "__all__" for e in form.errors[f]]
-        return JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
-                             "started": form.data.get("started")}, status=status)
-    story = Story.objects.for_page().get(pk=story.pk)  # with what its page shows
-    return story_page(request, story, status=status, comment_form=form)
+        response = JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
+                                 "started": form.data.get("started")}, status=status)
+    else:
+        story = Story.objects.for_page().get(pk=story.pk)  # with what its page shows
+        response = story_page(request, story, status=status, comment_form=form)
+    return too_many(response, retry_after) if status == 429 else response
 
 
 @require_POST
@@ -46,11 +49,13 @@ def post(request, story_id):
     parent = Comment.objects.filter(pk=data["parent"]).first() if data.get("parent") else None
     try:
         comment = services.post(story, text=data["text"], user=request.user, name=data.get("name", ""),
-                                email=data.get("email", ""), parent=parent, ip=ratelimit.client_ip(request))
+                                email=data.get("email", ""), parent=parent, ip=ratelimit.client_ip(request),
+                                form_key=data.get("key", ""))
     except services.Refused as refusal:
         form.add_error(None, refusal.reason)
-        return _refused(request, story, form, refusal.status)
-    if comment.status == Comment.Status.PENDING and not request.user.is_authenticated:
+        return _refused(request, story, form, refusal.status, refusal.retry_after)
+    replayed = getattr(comment, "replayed", False)  # the same form sent again: answered as the first time
+    if comment.status == Comment.Status.PENDING and not request.user.is_authenticated and not replayed:
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-49:], comment.pk]
     message = ("Thank you: your comment is published." if comment.is_visible else
                f"Thank you: your comment will appear once a moderator has read it ({comment.held_because}).")
@@ -58,7 +63,7 @@ def post(request, story_id):
         story.refresh_from_db(fields=["comment_count"])
         return JsonResponse({"id": comment.pk, "status": comment.status, "message": message,
                              "thread": comment.thread_id, "html": _comment_html(request, comment),
-                             "count": story.comment_count}, status=201)
+                             "count": story.comment_count}, status=200 if replayed else 201)
     messages.success(request, message)
     return redirect(comment.get_absolute_url(), permanent=False)
 

@@ -1,6 +1,6 @@
 """What parsers give the import: the shapes of its items and of what becomes of them.
 
-A parser (text.py, ninjs.py) turns a file into `StoryData` (a story as its source gives
+A parser (text.py, ninjs/reading.py) turns a file into `StoryData` (a story as its source gives
 it) and `Skipped` (an item Newsdesk does not publish), or fails with `ImportFailed`;
 saving a file gives an `Outcome` for each item. The parsers' items are plain values, which
 parsing processes make and send on to the one that saves.
@@ -54,6 +54,18 @@ class StoryData:
     # Names a parser cannot tell apart alone (a text page's "Read next" labels): the tags the
     # run knows decide, when the story is saved (tag_labels). Not part of the fingerprint.
     labels: list = field(default_factory=list)
+    # What an agency says of its copy, for the wire desk (not part of the fingerprint).
+    pub_status: str = "usable"  # usable, withheld or canceled
+    embargoed: datetime | None = None
+    signals: list = field(default_factory=list)  # "update", "correction"
+    ed_note: str = ""
+    dateline: str = ""
+    subjects: list = field(default_factory=list)  # [code, name] pairs
+    alt_ids: dict = field(default_factory=dict)  # e.g. AP's {"itemid": ...}
+    notes: list = field(default_factory=list)  # "does not conform: ...", "body cannot be shown: ..."
+    agency: str = ""  # the agency's name as readers are shown it ("TASS")
+    format: str = ""  # "ninjs 2.1", "NewsML-G2 2.35", "RSS 2.0"
+    raw: str = ""  # the document as received
 
     # Worked out once, perhaps ahead in a parsing process (prepare).
     _fingerprint = _slug_base = _body = None
@@ -98,7 +110,9 @@ class StoryData:
         self.labels, self._fingerprint = [], None
 
 
-_FIELDS = tuple(f.name for f in fields(StoryData) if f.name != "labels")
+WIRE_FIELDS = {"pub_status", "embargoed", "signals", "ed_note", "dateline", "subjects", "alt_ids", "notes",
+               "agency", "format", "raw"}
+_FIELDS = tuple(f.name for f in fields(StoryData) if f.name != "labels" and f.name not in WIRE_FIELDS)
 
 
 class Outcome:

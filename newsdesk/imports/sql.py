@@ -16,6 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from newsdesk.live import events
 from newsdesk.live.models import Event
+from newsdesk.search import postgres as search_index
 from newsdesk.stories.models import Story
 
 
@@ -256,7 +257,7 @@ def _lookup_sql(vendor, guids, slugs):
 def _at_once_sql(columns, count, guard, record=False, whole_files=False):
     """One PostgreSQL statement writing `count` new stories (their values giving `columns`,
     then their people's and topics' ids as two arrays) and their links, and giving each
-    story's (id, guid). The values are cast where they are given, so that every row has
+    story's (id, guid), and the search index of those published. The values are cast where they are given, so that every row has
     the column's type; a story's links are found by its guid, unique in the file. With
     `guard`, ON CONFLICT DO NOTHING: a story whose guid or slug is taken is not written,
     nor its links (meant for a file of one story, so that the statement writes all or
@@ -286,6 +287,10 @@ def _at_once_sql(columns, count, guard, record=False, whole_files=False):
             f"({qn(relation.field.m2m_column_name())}, {qn(relation.field.m2m_reverse_name())}) "
             f"SELECT s.{pk}, unnest(v._{name}) FROM s JOIN v ON v.{guid} = s.{guid})"
         )
+    # Their search index, in the same statement (readers find them as soon as they see them).
+    column = {name: qn(Story._meta.get_field(name).column) for name in
+              ("status", "language", "section", "headline", "standfirst", "body")}
+    links.append(f"indexed AS ({search_index.written_sql('s', 'v', people='_people', topics='_topics', **column)})")
     if record:
         event = Event._meta
         columns = ", ".join(qn(event.get_field(name).column) for name in ("kind", "story_id", "keys", "created_at"))

@@ -155,9 +155,10 @@ def parse_river(path, lines, *, date, now):
 
 
 def _river_time(hhmm, date, now):
-    """A river time on `date`; with no date given, today, or yesterday for a time
-    still to come today (a page never lists the future)."""
-    if date is not None:
+    """A river time on `date`; with no date given or today's, today, or yesterday for a time
+    still to come today (a page never lists the future: read after midnight, its river
+    still shows the evening's briefs)."""
+    if date is not None and date != now.date():
         return timezone.make_aware(datetime.combine(date, hhmm))
     at = timezone.make_aware(datetime.combine(now.date(), hhmm))
     return at - timedelta(days=1) if at > now else at

@@ -17,6 +17,7 @@ from newsdesk.live import events
 from newsdesk.live.models import Event
 from newsdesk.people.models import Person, Topic
 from newsdesk.river import services as river
+from newsdesk.search import services as search
 from newsdesk.slugs import SlugPicker, slug_candidates
 from newsdesk.stories import services as stories
 from newsdesk.stories.models import Section, Story
@@ -119,14 +120,15 @@ class _FileWriter:
     def _update(self, data, fingerprint, pk):
         # The pages that showed it before (its old tags too) and those that show it now.
         before = stories.public_keys(pk, self.cache.river_cut())
-        story = Story.objects.get(pk=pk)
-        for name, value in _values(data, self.cache, fingerprint, story).items():
-            setattr(story, name, value)
-        if data.link_guid:
-            story.link = Story.objects.filter(guid=data.link_guid).first()
-        story.save()
-        story.people.set(self.cache.ids(Person, data.people))
-        story.topics.set(self.cache.ids(Topic, data.topics))
+        link = Story.objects.filter(guid=data.link_guid).first() if data.link_guid else None
+        story, conflict = stories.take_wire_version(
+            pk, lambda saved: _values(data, self.cache, fingerprint, saved), link=link,
+            people=self.cache.ids(Person, data.people), topics=self.cache.ids(Topic, data.topics),
+        )
+        if conflict:
+            return Outcome(story.kind, "conflict", pk=story.pk, slug=story.slug, story=story, reason=(
+                f"story {story.pk} ({story.slug}) was changed in the newsroom since its last import: "
+                f"kept as it is; the new wire version is its revision {conflict}, to restore if wanted"))
         self._event(pk, before | stories.public_keys(pk, self.cache.river_cut()))
         return Outcome(story.kind, "updated", pk=story.pk, slug=story.slug, story=story)
 
@@ -154,6 +156,8 @@ class _FileWriter:
                     self._event(pk, shown | {events.story_key(pk)})
             _table(Story.people.through, self.cursor.db).insert(self.cursor, people, returning=False)
             _table(Story.topics.through, self.cursor.db).insert(self.cursor, topics, returning=False)
+            # Readers find them from now on: in the file's transaction, with their tags written.
+            search.refresh(ids, new=True)
             self.new = []
         # A link by guid, once the story it leads to may be written too (it may come later in the file).
         for outcome, guid in self.links:

@@ -1,4 +1,4 @@
-"""The newsroom login a fresh install starts with."""
+"""The demo newsroom login a demo start makes and prints (never a production start)."""
 
 import fcntl
 import os
@@ -13,23 +13,29 @@ def _login_file():
     return settings.VAR_DIR / "newsroom-login"
 
 
-def ensure_newsroom_login():
-    """(username, password) of the newsroom account, made on first start.
+def has_newsroom_admin():
+    """Whether an active account may sign in to the newsroom's admin."""
+    return get_user_model().objects.filter(is_active=True, is_superuser=True).exists()
 
-    The password is kept in var/newsroom-login (readable by the owner only) so
-    that every start can print it; if it no longer works, a new one is set.
+
+def ensure_demo_login():
+    """(username, password) of the demo newsroom account, made on the first demo start.
+
+    A demo feature only (`newsdesk serve --demo`, as `make demo` runs it): the password is
+    kept in var/newsroom-login (readable by the owner only) so that every demo start can
+    print it; if it no longer works, a new one is set.
     """
     # Two servers started together on one box take turns: the second finds the first's login.
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     with open(settings.VAR_DIR / "newsroom-login.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
-            return _ensure_newsroom_login()
+            return _ensure_demo_login()
         except IntegrityError:  # another machine made the account at the same moment
-            return _ensure_newsroom_login()
+            return _ensure_demo_login()
 
 
-def _ensure_newsroom_login():
+def _ensure_demo_login():
     User = get_user_model()
     username, password = settings.NEWSROOM_USERNAME, None
     path = _login_file()

@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 from django.conf import settings
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
+from newsdesk.health import front as health
 from newsdesk.live import state
 
 from . import store
@@ -41,7 +42,7 @@ def _fresh(page, none_match, since):
     """Whether the reader's copy is the page: If-None-Match, else If-Modified-Since."""
     if none_match is not None:
         tags = {tag.strip().removeprefix(b"W/") for tag in none_match.split(b",")}
-        return page.etag.encode() in tags or b"*" in tags
+        return page.etag.removeprefix("W/").encode() in tags or b"*" in tags
     if since is not None:
         try:
             return parsedate_to_datetime(since.decode("latin-1")) >= parsedate_to_datetime(page.last_modified)
@@ -85,6 +86,8 @@ def build(django_app):
                 return await lifespan(scope, receive, send)
             return await django_app(scope, receive, send)
         path = scope["path"]
+        if path in health.PATHS:  # a load balancer's checks: never cached, never through Django
+            return await health.app(scope, receive, send)
         if path.startswith(LIVE_PREFIX):
             if path == LIVE_PREFIX + "stream":
                 return await stream.app(scope, receive, send)

@@ -30,6 +30,23 @@ def tag(request, *keys):
     page_keys.update(k for k in keys if k)
 
 
+def volatile(request, text):
+    """Mark a part of the page that differs on every render without changing what it shows
+    (a form's signed time): left out of the ETag, so that a reader's copy stays valid."""
+    if text:
+        request.page_volatile = [*getattr(request, "page_volatile", ()), str(text)]
+
+
+def etag_of(request, body):
+    """A strong ETag for the page's bytes; a weak one (the same page, not the same bytes) when
+    parts of it differ on every render."""
+    parts = getattr(request, "page_volatile", ())
+    for text in parts:
+        body = body.replace(text.encode(), b"")
+    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    return "W/" + tag if parts else tag
+
+
 def personal(request):
     """Whether the request may be answered differently for this visitor."""
     return any(name in request.COOKIES for name in PERSONAL_COOKIES) or "HTTP_AUTHORIZATION" in request.META
@@ -51,7 +68,7 @@ class PageCacheMiddleware:
         if not (cacheable and keys and self.shareable(response)):
             return response
         body = response.content
-        response["ETag"] = etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        response["ETag"] = etag = etag_of(request, body)
         now = time.time()
         response["Last-Modified"] = last_modified = http_date(now)
         patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SECONDS,

@@ -92,6 +92,7 @@ def rename(tag, new_name, *, by):
             SlugRedirect.objects.filter(old_slug=current.slug, **{kind_of(current): current}).delete()
             note += f"; {old_slug} now redirects to {current.slug}"
         record(by, f"rename-{kind_of(current)}", current, note)
+        _reindex(current)
         announce(current)
     tag.name, tag.slug = current.name, current.slug
     return tag
@@ -108,6 +109,14 @@ def edit(tag, *, name, description, by):
             record(by, f"describe-{kind_of(tag)}", tag, description)
             events.record("tag", keys={f"{kind_of(tag)}:{tag.pk}"})
     return tag
+
+
+def _reindex(tag):
+    """Search finds the tag's stories by its name as it is now (and its filter by its id)."""
+    from newsdesk.search import services as search
+
+    through, column = _links(type(tag))
+    search.refresh(list(through.objects.filter(**{column: tag.pk}).values_list("story_id", flat=True)))
 
 
 def announce(*tags):
@@ -194,6 +203,7 @@ def merge(keep, duplicate, *, by):
         announce(keep, duplicate)  # the duplicate's stories, before they move
         duplicate.delete()
         _leave_redirect(keep, old_slug, duplicate_name)
+        _reindex(keep)
         record(by, f"merge-{field}", keep,
                f"merged “{duplicate_name}” (#{duplicate_pk}) into it: {moved} stories moved, "
                f"{shared} linked both; {old_slug} now redirects to {keep.slug}")

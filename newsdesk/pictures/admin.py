@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from .models import Picture
 
@@ -9,8 +10,13 @@ class PictureAdmin(admin.ModelAdmin):
 
     list_display = ["alt", "credit", "width", "height", "format", "created_at"]
     search_fields = ["alt", "caption", "credit"]
-    fields = ["alt", "caption", "credit", "original", "format", "width", "height", "uploaded_by", "created_at"]
-    readonly_fields = ["original", "format", "width", "height", "uploaded_by", "created_at"]
+    fields = ["alt", "caption", "credit", "original_file", "format", "width", "height", "uploaded_by", "created_at"]
+    readonly_fields = ["original_file", "format", "width", "height", "uploaded_by", "created_at"]
+
+    @admin.display(description="original")
+    def original_file(self, picture):
+        # Originals have no public address: the newsroom's view checks who asks.
+        return format_html('<a href="{}">{}</a>', picture.get_original_url(), picture.original.name)
 
     def has_add_permission(self, request):
         return False

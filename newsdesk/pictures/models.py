@@ -4,14 +4,16 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .storage import originals
+
 
 class Picture(models.Model):
     """An uploaded picture and its renditions, made once at upload (see services.store_upload)."""
 
-    # The uploaded bytes as they came, EXIF and all: the master for remaking renditions.
-    # Kept outside the served pictures/ folder, since EXIF may say where the photographer stood.
-    original = models.FileField(max_length=200)
-    format = models.CharField(max_length=10, help_text="The original's format: JPEG, PNG, WEBP or GIF.")
+    # The upload upright and without its metadata (EXIF may say where the photographer stood):
+    # the master for remaking renditions, kept out of every served folder (storage.originals).
+    original = models.FileField(max_length=200, storage=originals)
+    format = models.CharField(max_length=10, help_text="The uploaded file's format: JPEG, PNG, WEBP or GIF.")
     width = models.PositiveIntegerField(help_text="Upright, after the camera's orientation is applied.")
     height = models.PositiveIntegerField()
     alt = models.CharField(
@@ -51,7 +53,11 @@ class Picture(models.Model):
         r = self.rendition(width)
         return default_storage.url(r["name"]) if r else ""
 
+    def get_original_url(self):
+        """The original, for the newsroom only."""
+        return reverse("pictures:original", args=[self.pk])
+
     @property
     def files(self):
-        """Every file this picture keeps, as storage names."""
+        """Every file this picture keeps, as storage names (the original's in storage.originals)."""
         return [self.original.name, *(r["name"] for r in self.renditions)]

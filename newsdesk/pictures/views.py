@@ -1,5 +1,5 @@
-"""The newsroom's picture library: upload, describe, use as a story's lead picture; and the
-renditions' files for readers when no front server serves them."""
+"""The newsroom's picture library: upload, describe, use as a story's lead picture, fetch an
+original; and the renditions' files for readers when no front server serves them."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import static
 from django.views.decorators.http import require_POST, require_safe
@@ -25,6 +26,7 @@ PER_PAGE = 24
 @permission_required("pictures.view_picture", raise_exception=True)
 def library(request):
     form = UploadForm(request.POST or None, request.FILES or None)
+    refused = 400  # a refused upload's status: 507 when the disk is full
     if request.method == "POST":
         if not request.user.has_perm("pictures.add_picture"):
             raise PermissionDenied
@@ -35,11 +37,12 @@ def library(request):
                                                 credit=data["credit"], by=request.user)
             except services.PictureError as err:
                 form.add_error(err.field if err.field in form.fields else None, str(err))
+                refused = err.status
             else:
                 messages.success(request, "Picture uploaded.")
                 return redirect(picture.get_newsroom_url())
     page = Paginator(Picture.objects.all(), PER_PAGE).get_page(request.GET.get("page"))
-    status = 400 if form.errors else 200
+    status = refused if form.errors else 200
     return render(request, "pictures/library.html", {"form": form, "page_obj": page}, status=status)
 
 
@@ -78,6 +81,21 @@ def use_as_lead(request, pk):
             raise PermissionDenied
         messages.success(request, f"This is now the lead picture of #{story.pk} “{story}”.")
     return redirect(picture.get_newsroom_url())
+
+
+@login_required
+@require_safe
+@permission_required("pictures.view_picture", raise_exception=True)
+def original(request, pk):
+    """The original (upright, without its metadata), for newsroom members only: it is in no served folder."""
+    picture = get_object_or_404(Picture, pk=pk)
+    try:
+        file = picture.original.open("rb")
+    except FileNotFoundError:
+        raise Http404("The original of this picture is missing.") from None
+    response = FileResponse(file, as_attachment=True, filename=f"picture-{picture.pk}{Path(picture.original.name).suffix}")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_safe

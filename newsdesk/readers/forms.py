@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
+from newsdesk.logins import throttle
+
 from . import services
 
 NAME_HELP = "Shown next to your comments: 2 to 50 characters."
@@ -77,12 +79,14 @@ class LoginForm(forms.Form):
             # Readers sign in by email; the newsroom's accounts (such as the one `newsdesk
             # serve` prints) may have only a username.
             credentials = {"email": login} if "@" in login else {"username": login}
-            self.user = authenticate(self.request, password=data["password"], **credentials)
-            if self.user is None:
-                raise forms.ValidationError(
-                    "That email address (or username) and password do not match an account. Check them and try again.",
-                    code="invalid_login",
-                )
+            # Throttled per account and per client: refused without a password check after too many failures.
+            with throttle.guarded(self.request, login, "newsroom" if "username" in credentials else "readers"):
+                self.user = authenticate(self.request, password=data["password"], **credentials)
+                if self.user is None:
+                    raise forms.ValidationError(
+                        "That email address (or username) and password do not match an account. Check them and try again.",
+                        code="invalid_login",
+                    )
         return data
 
     def get_user(self):

@@ -16,13 +16,17 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsdesk import ratelimit
+from newsdesk.signins import services as signins
+from newsdesk.site.limits import too_many
+from newsdesk.twofactor import signin as twofactor
+from newsdesk.logins import throttle
 
 from . import forms, services
 
 log = logging.getLogger(__name__)
 
 # Attempts per address: enough for a household behind one address, too few for a script.
-SIGNUP_LIMIT = LOGIN_LIMIT = RESET_LIMIT = (10, 600)
+SIGNUP_LIMIT = RESET_LIMIT = (10, 600)
 RESEND_LIMIT = (5, 3600)  # verification mails per account
 TOO_MANY = "Too many attempts from your network in the last few minutes. Please wait ten minutes and try again."
 
@@ -64,7 +68,8 @@ def signup(request):
     if request.method == "POST":
         if not _allowed(request, "signup", SIGNUP_LIMIT):
             form = forms.SignupForm(initial=_typed(request, "display_name", "email"))
-            return render(request, "readers/signup.html", {"form": form, "next": next_url, "refusal": TOO_MANY}, status=429)
+            return too_many(render(request, "readers/signup.html", {"form": form, "next": next_url, "refusal": TOO_MANY}),
+                            SIGNUP_LIMIT[1])
         form = forms.SignupForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -84,17 +89,20 @@ def signup(request):
 
 
 class Login(auth.LoginView):
-    """Django's login (it checks ?next= itself), by email address, with a rate limit."""
+    """Django's login (it checks ?next= itself), by email address (or a newsroom username); after
+    too many failures for the account or from the client, refused with 429 (logins/throttle.py)."""
 
     form_class = forms.LoginForm
     template_name = "readers/login.html"
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        if not _allowed(request, "login", LOGIN_LIMIT):
-            form = self.form_class(request, initial=_typed(request, "email"))
-            return self.render_to_response(self.get_context_data(form=form, refusal=TOO_MANY), status=429)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        return throttle.answer(super().form_invalid(form), form)
+
+    def form_valid(self, form):
+        # An account with a second factor is signed in only after its code, on the next page.
+        code_step = twofactor.begin(self.request, form.get_user(), self.get_success_url())
+        return code_step or super().form_valid(form)
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -113,7 +121,7 @@ class PasswordReset(auth.PasswordResetView):
         # Each request may send a mail: limited like logins, so no one floods an inbox.
         if not _allowed(request, "password-reset", RESET_LIMIT):
             form = self.form_class(initial=_typed(request, "email"))
-            return self.render_to_response(self.get_context_data(form=form, refusal=TOO_MANY), status=429)
+            return too_many(self.render_to_response(self.get_context_data(form=form, refusal=TOO_MANY)), RESET_LIMIT[1])
         return super().post(request, *args, **kwargs)
 
 
@@ -130,7 +138,9 @@ class PasswordChange(auth.PasswordChangeView):
 
     def form_valid(self, form):
         messages.success(self.request, "Your password is changed.")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        signins.end_others(self.request)  # the old password's other sessions, out of the list too
+        return response
 
 
 @never_cache
@@ -167,7 +177,7 @@ def resend(request):
         if not ratelimit.allow("verify-resend", user.pk, count, seconds):
             messages.error(request, "We have sent several links in the last hour. "
                                     "Please check your inbox (and spam folder), or try again later.")
-            return render(request, "readers/resend.html", status=429)
+            return too_many(render(request, "readers/resend.html"), seconds)
         if _send_verification(request, user):
             messages.success(request, f"We have sent a new link to {user.email}. It is valid for {services.VERIFY_DAYS} days.")
         return redirect("readers:account")

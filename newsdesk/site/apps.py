@@ -5,3 +5,6 @@ class SiteConfig(AppConfig):
     name = "newsdesk.site"
     label = "site"
     verbose_name = "Reader site"
+
+    def ready(self):
+        from . import security  # noqa: F401  (registers the deployment checks)

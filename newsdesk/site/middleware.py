@@ -51,3 +51,20 @@ class AnonymousPagesMiddleware:
             # The session was only looked at, and found empty: the page is everyone's.
             drop_vary_cookie(response)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address or its query string is refused (400) before any view
+    runs: no address of the site holds one, and the database cannot store or compare it
+    (PostgreSQL refuses it outright). Forms refuse it field by field (Django's validators)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value
+                                         for key, values in request.GET.lists() for value in values):
+            from .limits import refused_request
+
+            return refused_request(request, "The address holds a NUL character, which no address may hold.")
+        return self.get_response(request)

@@ -28,5 +28,14 @@ def render_nginx_config(**values):
     )
 
 
+def body_limits():
+    """The app's request body limits, for nginx to refuse the same bodies (see pictures/uploads.py)."""
+    from django.conf import settings
+
+    return {"REQUEST_MAX_BYTES": str(settings.REQUEST_MAX_BYTES),
+            "PICTURE_UPLOAD_MAX_BYTES": str(settings.PICTURE_UPLOAD_MAX_BYTES),
+            "PICTURE_MAX_SIZE": f"{round(settings.PICTURE_MAX_BYTES / 1024 / 1024, 1):g}MB"}
+
+
 def is_comment(line):
     return line.lstrip().startswith("#")

@@ -1,6 +1,21 @@
 """Static files under hashed names, for caching them for good."""
 
+import contextlib
+import fcntl
+
+from django.conf import settings
 from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+@contextlib.contextmanager
+def collecting_lock(*, exclusive):
+    """Held exclusively while `newsdesk serve` collects the static files, and shared while a
+    serving process reads the folder (WhiteNoise lists it once, at start): two servers
+    starting together on one box never read a folder the other is writing."""
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    with open(settings.VAR_DIR / "collectstatic.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
 
 
 class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):

@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+
+from newsdesk.audit.models import record
 
 from newsdesk.live import events
 
@@ -35,28 +39,70 @@ class StoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["people", "topics", "link"]
     readonly_fields = ["guid", "version", "fingerprint", "modified_at"]
 
-    # Readers' pages learn of a change made here as of one made in the newsroom.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.loaded_revision = obj.revision if obj is not None else None
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        # Putting a story live or taking it down is a publisher's decision, as in the newsroom.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if services.can_publish(request.user) else [*fields, "status"]
+
+    # An admin edit goes through the newsroom's own service: the row is locked, the edit is
+    # refused if someone saved meanwhile, a revision and an audit entry are kept, and readers'
+    # pages learn of it. The people and topics are saved there too, in the same transaction.
     def save_model(self, request, obj, form, change):
-        request._story_before = services.public_keys(obj.pk) if obj.pk else set()
-        super().save_model(request, obj, form, change)
+        services.save(obj, by=request.user, base_revision=form.cleaned_data.get("base_revision"),
+                      people=form.cleaned_data.get("people"), topics=form.cleaned_data.get("topics"),
+                      action="admin-save")
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.announce(form.instance.pk, getattr(request, "_story_before", set()))
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.EditConflict:
+            # Someone saved in the instant between this form's check and its save.
+            messages.error(request, "Someone saved this story at the same moment: nothing was saved. "
+                                    "Open it again and redo your change.")
+            return HttpResponseRedirect(request.get_full_path())
 
     def delete_model(self, request, obj):
         pk, before = obj.pk, services.public_keys(obj.pk)
+        record(request.user, "admin-delete", obj)
         super().delete_model(request, obj)
         if before:
             events.record("story", story_id=pk, keys=before)
 
     def delete_queryset(self, request, queryset):
         rows = [("story", pk, None, services.public_keys(pk)) for pk in queryset.values_list("pk", flat=True)]
+        for story in queryset:
+            record(request.user, "admin-delete", story)
         super().delete_queryset(request, queryset)
         events.record_many([row for row in rows if row[3]])
 
 
 class StoryForm(admin.ModelAdmin.form):
+    # The revision the editor's form was loaded at: a save made meanwhile is not overwritten.
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    loaded_revision = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["base_revision"].initial = self.loaded_revision
+
+    def clean(self):
+        data = super().clean()
+        base = data.get("base_revision")
+        if self.instance.pk and base is not None:
+            current = Story.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+            if current != base:
+                raise forms.ValidationError(str(services.EditConflict(self.instance, "Someone")))
+        return data
+
     def clean_body(self):
         return body.clean_html(self.cleaned_data["body"])
 

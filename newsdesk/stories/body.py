@@ -4,6 +4,7 @@ Kept as HTML because editors, ninjs and browsers all speak it; cleaned with
 nh3 (the Ammonia sanitiser) on the way in so that rendering never has to trust it.
 """
 
+import functools
 import html
 import re
 
@@ -12,6 +13,7 @@ import nh3
 ALLOWED_TAGS = {"p", "h2", "h3", "h4", "blockquote", "a", "em", "strong", "i", "b", "ul", "ol", "li", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+_BLOCK_START = re.compile(r"<(p|h[2-4]|blockquote|ul|ol)\b", re.I)
 # Whole elements whose content is never text a reader should see.
 DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "object", "embed", "noscript", "head", "title"}
 
@@ -35,8 +37,11 @@ def clean_html(value):
     )
     cleaned = cleaned.strip()
     if cleaned and not cleaned.startswith("<"):
-        # Bare text (no block element) becomes a paragraph.
-        cleaned = f"<p>{cleaned}</p>"
+        # Bare text becomes a paragraph: up to the first block element, so that no paragraph
+        # holds another (cleaning the result again then changes nothing).
+        block = _BLOCK_START.search(cleaned)
+        head = cleaned[: block.start()] if block else cleaned
+        cleaned = f"<p>{head.rstrip()}</p>{cleaned[len(head):]}"
     return cleaned
 
 
@@ -51,6 +56,13 @@ def html_to_text(value):
     text = re.sub(r"</(p|h[1-6]|blockquote|li)>|<br\s*/?>", "\n", value or "", flags=re.I)
     text = nh3.clean(text, tags=set())
     return "\n".join(" ".join(html.unescape(line).split()) for line in text.splitlines() if line.strip())
+
+
+@functools.lru_cache(maxsize=512)
+def summary_of(value, limit):
+    """The first sentence of a body's text. Kept for the bodies read most (every render of an
+    article without a standfirst needs it, and reading the whole body as text is costly)."""
+    return first_sentence(html_to_text(value), limit=limit)
 
 
 def first_sentence(text, limit=140):

@@ -11,6 +11,7 @@ from newsdesk.people.models import Person, Topic
 from newsdesk.slugs import unique_slug
 
 from . import body
+from .prepared import PreparedQuery
 
 
 BREAKING_FOR = datetime.timedelta(hours=2)
@@ -42,9 +43,9 @@ class Section(models.Model):
 
 
 class StoryQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, now=None):
         """What readers may see: published, and its time has come."""
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def articles(self):
         return self.filter(kind=Story.Kind.ARTICLE)
@@ -56,15 +57,12 @@ class StoryQuerySet(models.QuerySet):
         """Published stories with what their own page shows."""
         return self.published().select_related("section", "link", "lead_picture").prefetch_related("people", "topics", "notes")
 
-    def page(self, **lookup):
-        """The published story matching `lookup` with what its own page shows, or None: one
-        query, a second for its people and topics, and a third for its notes only when it has
-        any (most have none)."""
-        story = (
-            self.published().select_related("section", "link", "lead_picture")
-            .annotate(has_notes=Exists(Note.objects.filter(story=OuterRef("pk"))))
-            .filter(**lookup).first()
-        )
+    def page(self, *, slug, kind):
+        """The published story of this kind and slug with what its own page shows, or None:
+        one query, a second for its people and topics, and a third for its notes only when
+        it has any (most have none)."""
+        found = _story_page(slug=slug, kind=kind, now=timezone.now())
+        story = found[0] if found else None
         if story is not None:
             load_tags([story])
             if story.has_notes:
@@ -83,34 +81,56 @@ class StoryQuerySet(models.QuerySet):
         )
 
 
-def load_tags(stories):
-    """Read the people and topics of `stories` in one query, where prefetch_related("people",
-    "topics") takes two: `story.people.all()` and `story.topics.all()` then ask nothing more.
-    Each in the order of its model (by name), as the database sorts."""
-    from newsdesk.people.models import Person, Topic
+def _page_queryset(slug, kind, now):
+    return (
+        Story.objects.published(now).select_related("section", "link", "lead_picture")
+        .annotate(has_notes=Exists(Note.objects.filter(story=OuterRef("pk"))))
+        .filter(slug=slug, kind=kind)[:1]
+    )
 
-    stories = [story for story in stories if story is not None]
-    if not stories:
-        return stories
-    ids = [story.pk for story in stories]
-    fields = ["id", "name", "slug", "description"]
+
+_story_page = PreparedQuery(_page_queryset, slug=str, kind=str, now=datetime.datetime)
+
+
+def _tags_queryset(story_ids):
+    """The people and topics of the stories, as rows (kind, story id, id, name, slug, description)."""
+    fields = _TAG_FIELDS
+    # One story's page asks with one id: compared with `=`, so that the prepared SQL fits.
+    lookup = {"story_id": story_ids} if isinstance(story_ids, int) else {"story_id__in": story_ids}
 
     def side(kind, through, column):
-        return through.objects.filter(story_id__in=ids).annotate(
+        return through.objects.filter(**lookup).annotate(
             tag_kind=Value(kind), tag_id=F(f"{column}_id"),
             **{f"tag_{name}": F(f"{column}__{name}") for name in fields[1:]},
         ).values_list("tag_kind", "story_id", *(f"tag_{name}" for name in fields))
 
-    rows = side("person", Story.people.through, "person").union(
+    return side("person", Story.people.through, "person").union(
         side("topic", Story.topics.through, "topic"), all=True).order_by("tag_name", "tag_id")
-    found = {"person": {}, "topic": {}}
+
+
+_one_story_tags = PreparedQuery(_tags_queryset, story_ids=int)
+
+
+def load_tags(stories):
+    """Read the people and topics of `stories` in one query, where prefetch_related("people",
+    "topics") takes two: `story.people.all()` and `story.topics.all()` then ask nothing more.
+    Each in the order of its model (by name), as the database sorts."""
+    stories = [story for story in stories if story is not None]
+    if not stories:
+        return stories
+    ids = [story.pk for story in stories]
+    rows = _one_story_tags(story_ids=ids[0]) if len(ids) == 1 else _tags_queryset(ids)
+    found, db = {"person": {}, "topic": {}}, stories[0]._state.db or "default"
     models_of = {"person": Person, "topic": Topic}
     for kind, story_id, *values in rows:
-        found[kind].setdefault(story_id, []).append(models_of[kind].from_db(rows.db, fields, values))
+        found[kind].setdefault(story_id, []).append(models_of[kind].from_db(db, _TAG_FIELDS, values))
     for story in stories:
         _prefetched(story, "people", found["person"].get(story.pk, []))
         _prefetched(story, "topics", found["topic"].get(story.pk, []))
     return stories
+
+
+_TAG_FIELDS = ["id", "name", "slug", "description"]
 
 
 def _prefetched(story, name, objects):
@@ -183,6 +203,9 @@ class Story(models.Model):
                                    related_name="+", db_index=False)
     # Goes up with every newsroom save: a save based on an older number is an edit conflict.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # The revision the last import wrote: a story whose revision has moved on since was
+    # changed in the newsroom, and a new wire version does not overwrite it.
+    imported_revision = models.PositiveIntegerField(default=0, editable=False)
     # Approved comments, kept by the comments app so that teasers need no count query.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
 
@@ -251,7 +274,7 @@ class Story(models.Model):
 
     @property
     def summary(self):
-        return self.standfirst or body.first_sentence(self.text, limit=220)
+        return self.standfirst or body.summary_of(self.body or "", 220)
 
     @property
     def lang(self):

@@ -2,10 +2,12 @@
 withdrawing, updates and corrections. Views call these; each writes the audit log."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from newsdesk.audit.models import record
 from newsdesk.live import events
+from newsdesk.search import services as search
 
 from . import body
 from .models import Note, Revision, Story
@@ -110,19 +112,28 @@ def save(story, *, by, base_revision=None, people=None, topics=None, action="sav
         story.topics.set(topics)
     _keep_revision(story, by)
     record(by, action, story, f"revision {story.revision}")
+    search.refresh([story.pk])
     announce(story.pk, before)
     return story
 
 
 def _transition(story, *, by, action, note="", **fields):
     with transaction.atomic():
+        # Lock the row: a save, an import or another action at the same moment waits, and
+        # this one acts on the story as it is now, not as the editor's page loaded it.
+        current = Story.objects.select_for_update().only("revision", "status").get(pk=story.pk)
+        if current.status != story.status:
+            raise WorkflowError(
+                f"Someone else changed this story a moment ago (it is now {current.get_status_display().lower()}): "
+                "nothing was done. Look at it again before you act.")
         before = public_keys(story.pk)
         for name, value in fields.items():
             setattr(story, name, value)
-        story.revision += 1
+        story.revision = current.revision + 1
         story.save(update_fields=[*fields, "revision", "modified_at"])
         _keep_revision(story, by)
         record(by, action, story, note)
+        search.refresh([story.pk])
         announce(story.pk, before)
     return story
 
@@ -167,6 +178,55 @@ def withdraw(story, *, by, reason):
                        withdrawn_reason=reason[:300])
 
 
+def take_wire_version(pk, fields_for, *, people, topics, link=None):
+    """A changed wire version of imported story `pk`: `fields_for(story)` its fields as the
+    import read them (given the saved story, for what the wire leaves out), `people` and
+    `topics` their ids, `link` the story a brief leads to (or None).
+
+    Applied with a revision and an audit entry, if nobody changed the story in the newsroom
+    since its last import; a withdrawn story stays withdrawn. Otherwise the editor's work
+    stays as it is: the wire version is kept as a revision the editor can restore, and the
+    import reports the conflict. The row is locked: the newsroom's actions and other imports
+    wait. Returns (story, conflict), `conflict` being the new revision's number or None."""
+    from newsdesk.people.models import Person, Topic
+
+    story = Story.objects.select_for_update().get(pk=pk)
+    fields = fields_for(story)
+    changed_here = story.revision != story.imported_revision
+    story.revision += 1
+    if changed_here:
+        wire = Story(**{f.attname: getattr(story, f.attname) for f in Story._meta.concrete_fields if f.attname != "id"})
+        for name, value in fields.items():
+            setattr(wire, name, value)
+        data = snapshot(wire)
+        data["people"] = sorted(Person.objects.filter(pk__in=people).values_list("name", flat=True))
+        data["topics"] = sorted(Topic.objects.filter(pk__in=topics).values_list("name", flat=True))
+        Revision.objects.create(story=story, number=story.revision, data=data, author=None)
+        # Only what marks this wire version as seen: importing it again is "unchanged".
+        Story.objects.filter(pk=pk).update(revision=story.revision, fingerprint=fields["fingerprint"],
+                                           version=fields.get("version", story.version))
+        record(None, "import-conflict", story,
+               f"wire version kept as revision {story.revision}, not applied: changed in the newsroom since its last import")
+        return story, story.revision
+    if story.status == Story.Status.WITHDRAWN:
+        fields = {**fields, "status": Story.Status.WITHDRAWN}
+    status_before = story.status
+    for name, value in fields.items():
+        setattr(story, name, value)
+    story.link = link if link is not None else story.link
+    story.imported_revision = story.revision
+    story.save()
+    story.people.set(people)
+    story.topics.set(topics)
+    _keep_revision(story, None)
+    note = f"wire version {story.version}".strip()
+    if story.status != status_before:
+        note += f"; status {status_before} → {story.status}"
+    record(None, "import-update", story, note)
+    search.refresh([story.pk])
+    return story, None
+
+
 def publish_due(now=None):
     """Publish scheduled stories whose time has come; returns those this call published.
 
@@ -178,10 +238,12 @@ def publish_due(now=None):
     for pk in Story.objects.filter(status=Story.Status.SCHEDULED, published_at__lte=now).values_list("pk", flat=True):
         with transaction.atomic():
             claimed = Story.objects.filter(pk=pk, status=Story.Status.SCHEDULED, published_at__lte=now).update(
-                status=Story.Status.PUBLISHED, modified_at=timezone.now())
+                status=Story.Status.PUBLISHED, modified_at=timezone.now(), revision=F("revision") + 1)
             if claimed:
                 story = Story.objects.get(pk=pk)
+                _keep_revision(story, None)
                 record(None, "publish", story, "scheduled time reached")
+                search.refresh([pk])
                 announce(pk, set())
                 published.append(story)
     return published

@@ -4,6 +4,7 @@ from django.conf import settings
 from newsdesk.comments import listing, services
 from newsdesk.comments.forms import CommentForm, ReportForm
 from newsdesk.comments.models import Comment
+from newsdesk.pagecache.middleware import volatile
 from newsdesk.readers.services import display_name
 
 register = template.Library()
@@ -29,6 +30,8 @@ def comment_section(context, story):
     page = listing.threads(story, sort=request.GET.get("sort"), page=request.GET.get("cpage"),
                            user=user, own_ids=own_ids(request))
     form = context.get("comment_form") or CommentForm(user=user, initial={"parent": _int(request.GET.get("reply"))})
+    volatile(request, form["started"].value())
+    volatile(request, form["key"].value())
     parent_id = _int(form["parent"].value())
     replying_to = Comment.objects.filter(pk=parent_id, story=story, status=Comment.Status.APPROVED).first() if parent_id else None
     return {

@@ -15,7 +15,7 @@ from newsdesk.live.models import Event
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories import services as stories
 from newsdesk.stories.models import Story
-from newsdesk.testing import SEED
+from newsdesk.testing import SEED, need_shared
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="one-statement writes are PostgreSQL's")
@@ -48,8 +48,7 @@ def recorded():
 
 
 def test_importing_the_sample_page_records_one_event_per_story_with_its_pages_keys():
-    if not SEED.exists():
-        pytest.skip("the sample page ../shared/seed/000_4fb814c294a25f07.txt is not beside the project")
+    need_shared(SEED, "the sample page")
     outcomes = import_file(SEED, date=timezone.localdate())
 
     created = [o.pk for o in outcomes if o.action == "created"]

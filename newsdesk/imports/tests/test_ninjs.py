@@ -11,6 +11,7 @@ from newsdesk.imports.reader import import_file
 from newsdesk.imports.services import ImportFailed
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
+from newsdesk.testing import need_shared
 
 NINJS = Path(__file__).resolve().parents[3].parent / "shared" / "ninjs"
 MEDIA_TYPES = {"picture", "graphic", "audio", "video"}
@@ -26,8 +27,7 @@ def example_files():
 
 def example(name):
     path = NINJS / "examples" / name
-    if not path.exists():
-        pytest.skip("the IPTC ninjs examples are not beside the project")
+    need_shared(path, "the IPTC ninjs example " + name)
     return path
 
 
@@ -71,7 +71,7 @@ def import_fails(path):
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: f"{p.parent.name}/{p.name}" if p else "missing")
 def test_every_example_imports_text_as_stories_and_skips_media(path, client):
     if path is None:
-        pytest.skip("the IPTC ninjs examples are not beside the project")
+        need_shared(NINJS / "examples", "the IPTC ninjs examples")
     data = json.loads(path.read_text(encoding="utf-8"))
     docs = data if isinstance(data, list) else [data]
 

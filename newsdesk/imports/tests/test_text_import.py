@@ -11,6 +11,7 @@ from newsdesk.imports.reader import import_file
 from newsdesk.imports.services import ImportFailed
 from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
+from newsdesk.testing import need_shared
 
 SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seed" / "000_4fb814c294a25f07.txt"
 DAY = date(2025, 4, 4)
@@ -20,8 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seed():
-    if not SEED.exists():
-        pytest.skip("the sample page is not beside the project")
+    need_shared(SEED, "the sample page")
     return SEED
 
 
@@ -125,6 +125,19 @@ def test_without_a_date_river_times_are_today_or_yesterday_never_the_future(tmp_
     for brief in Story.objects.briefs():
         assert brief.published_at <= timezone.now()
         assert timezone.localtime(brief.published_at).strftime("%H:%M") in (later, earlier)
+
+
+def test_with_todays_date_a_time_still_to_come_is_yesterdays(tmp_path):
+    # Read just after midnight, a page's river still lists the evening's briefs.
+    now = timezone.localtime()
+    later = (now + timedelta(minutes=90)).strftime("%H:%M")
+    path = write(tmp_path, "page.txt", f"Headline\nBody.\nRead next\n{later}\nLater item.\n")
+
+    run_import(path, "--date", now.date().isoformat())
+
+    brief = Story.objects.briefs().get()
+    assert brief.published_at <= timezone.now()
+    assert Story.objects.published().filter(pk=brief.pk).exists()
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,14 @@
 they show changes: what a reader and a shared cache in front see."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from newsdesk.comments import forms as comment_forms
 from newsdesk.comments import services as comments
 from newsdesk.conftest import make_article, make_brief, make_member
 from newsdesk.live import state
@@ -91,6 +93,16 @@ def test_a_reader_with_the_page_gets_304(page, client):
         assert headers["etag"] == response["ETag"]
     assert ask(story.get_absolute_url(), headers=[("If-None-Match", '"other"')])[0] == 200
     # Django answers conditional requests the same way when the page is not cached.
+    assert client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_a_page_rendered_later_keeps_its_etag_though_its_comment_form_is_newer(page, client, monkeypatch):
+    story, response = page
+    later = time.time() + 5
+    monkeypatch.setattr(comment_forms.time, "time", lambda: later)
+    again = client.get(story.get_absolute_url())
+    assert again.content != response.content  # the form's signed time moved on
+    assert again["ETag"] == response["ETag"] and again["ETag"].startswith("W/")  # the same page, not the same bytes
     assert client.get(story.get_absolute_url(), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 

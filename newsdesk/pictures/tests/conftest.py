@@ -1,4 +1,4 @@
-"""Pictures made in memory, newsroom members, and a media folder of the test's own."""
+"""Pictures made in memory, newsroom members, and media and originals folders of the test's own."""
 
 import io
 import struct
@@ -17,12 +17,20 @@ PASSWORD = "a long passphrase 42"
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ORIGINALS_ROOT = tmp_path / "originals"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def originals(settings):
+    return settings.ORIGINALS_ROOT
 
 
 def files_in(folder):
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """The files under `folder` (and under the originals beside it, for the media folder)."""
+    folders = [folder, folder.with_name("originals")] if folder.name == "media" else [folder]
+    return sorted(str(p.relative_to(f.parent)) for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
 
 
 def jpeg(size=(2000, 1200), orientation=None, noise=False, **save):

@@ -30,7 +30,7 @@ def test_a_turned_photo_is_stored_upright_in_each_width_up_to_its_own_without_ex
     assert (picture.caption, picture.credit) == ("The ferry returns.", "Jane Doe")
 
 
-def test_file_names_are_hashes_of_their_content(media):
+def test_file_names_are_hashes_of_their_content(media, originals):
     import hashlib
 
     picture = store()
@@ -38,7 +38,8 @@ def test_file_names_are_hashes_of_their_content(media):
     for rendition in picture.renditions:
         digest = hashlib.sha256((media / rendition["name"]).read_bytes()).hexdigest()[:32]
         assert rendition["name"] == f"pictures/{digest}-{rendition['width']}.jpg"
-    assert picture.original.name.startswith("originals/") and picture.original.name.endswith(".jpg")
+    digest = hashlib.sha256((originals / picture.original.name).read_bytes()).hexdigest()
+    assert picture.original.name == f"{digest}.jpg"
 
 
 def test_a_transparent_png_keeps_its_transparency(media):

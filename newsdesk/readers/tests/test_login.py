@@ -100,10 +100,10 @@ def test_the_login_form_is_labelled(client):
 
 
 def test_the_newsroom_account_signs_in_with_its_printed_username(client, settings, tmp_path):
-    from newsdesk.newsroom.accounts import ensure_newsroom_login
+    from newsdesk.newsroom.accounts import ensure_demo_login
 
     settings.VAR_DIR = tmp_path
-    username, password = ensure_newsroom_login()
+    username, password = ensure_demo_login()
 
     response = client.post("/account/login/?next=/newsroom/", {"email": username, "password": password})
 

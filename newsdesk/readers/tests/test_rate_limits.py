@@ -16,7 +16,7 @@ def test_too_many_signups_from_one_address_are_refused_with_the_form_kept(client
 
     page = client.post("/account/signup/", {"display_name": "Zoë Lund", "email": "zoe@example.org", "password": PASSWORD})
 
-    assert page.status_code == 429
+    assert page.status_code == 429 and page["Retry-After"] == "600"
     html = page.content.decode()
     assert "Too many attempts" in html and 'role="alert"' in html
     assert 'value="Zoë Lund"' in html and 'value="zoe@example.org"' in html and PASSWORD not in html
@@ -39,8 +39,8 @@ def test_too_many_logins_are_refused_even_with_the_right_password(client):
 
     page = client.post("/account/login/", {"email": "ada@example.org", "password": PASSWORD})
 
-    assert page.status_code == 429
-    assert b"Too many attempts" in page.content and b'value="ada@example.org"' in page.content
+    assert page.status_code == 429 and 0 < int(page["Retry-After"]) <= 600
+    assert b"Too many failed sign-ins" in page.content and b'value="ada@example.org"' in page.content
     assert b"Sign out" not in page.content
 
 
@@ -52,6 +52,7 @@ def test_password_reset_mails_are_limited_too(client, mailoutbox):
     page = client.post("/account/password/reset/", {"email": "ada@example.org"})
 
     assert page.status_code == 429 and len(mailoutbox) == 10
+    assert page["Retry-After"] == "600" and b"Too many attempts" in page.content
 
 
 def test_allow_counts_per_scope_and_ident():

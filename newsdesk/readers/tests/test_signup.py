@@ -186,6 +186,7 @@ def test_resending_is_limited_so_no_inbox_is_flooded(client, mailoutbox):
     page = client.post("/account/verify/resend/")
 
     assert page.status_code == 429 and b"We have sent several links" in page.content
+    assert page["Retry-After"] == "3600"
     assert len(mailoutbox) == 5
 
 

@@ -42,6 +42,19 @@ def http_get(base, path, headers=None, timeout=15):
         connection.close()
 
 
+def post_the_start_of(base, path, size, sent=64 * 1024, timeout=15):
+    """(status, body) of a POST that says it is `size` bytes long but sends only its first `sent`
+    bytes, then waits for the answer: an upload refused before the rest of it is sent."""
+    host, port = base.removeprefix("http://").rstrip("/").rsplit(":", 1)
+    head = (f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {size}\r\n"
+            "Content-Type: multipart/form-data; boundary=newsdesk\r\n\r\n")
+    with socket.create_connection((host, int(port)), timeout=timeout) as connection:
+        connection.sendall(head.encode() + b"--newsdesk\r\n" + b"\0" * (sent - 12))
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        return response.status, response.read().decode().replace("\xa0", " ")
+
+
 def wait_until_answering(process, base, log, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -81,8 +94,9 @@ class Served:
         self.env.update(
             VAR_DIR=str(self.var_dir), HOST="127.0.0.1", PORT=str(self.port), WEB_CONCURRENCY="2",
             SCHEDULER_SECONDS="1", SECRET_KEY="newsdesk-served-tests",
-            PURGE_NGINX_URLS=f"http://127.0.0.1:{self.nginx_port}", **env,
+            PURGE_NGINX_URLS=f"http://127.0.0.1:{self.nginx_port}",
         )
+        self.env.update(env)  # a test's own settings win (WEB_CONCURRENCY among them)
         self.log = self.var_dir / f"serve-{self.port}.log"
         self.process = None
 
@@ -113,6 +127,9 @@ class Served:
 def served(tmp_path_factory):
     server = Served(tmp_path_factory.mktemp("served"))
     server.newsdesk("migrate", "--noinput", "-v0")
+    # The editor the tests publish as (a production start makes no account).
+    server.newsdesk("shell", "--no-imports", "-c",
+                    "from newsdesk.newsroom.accounts import ensure_demo_login; ensure_demo_login()")
     server.start()
     try:
         server.wait()
@@ -132,7 +149,7 @@ def nginx_main_config(prefix, site_config):
 worker_processes 1;
 error_log {prefix}/error.log warn;
 pid {prefix}/nginx.pid;
-events {{ worker_connections 256; }}
+events {{ worker_connections 2048; }}
 http {{
     {types}
     default_type application/octet-stream;

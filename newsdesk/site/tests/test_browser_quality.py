@@ -71,6 +71,9 @@ def reader_pages(transactional_db, live_server):
         published_at=now - timedelta(minutes=10),
     )
     day = timezone.localtime(article.published_at).date()
+    from newsdesk.search import services as search
+
+    search.refresh([article.pk, brief.pk])  # made as rows: indexed as the newsroom's saves index them
     paths = {
         "home": "/",
         "article": article.get_absolute_url(),
@@ -81,6 +84,8 @@ def reader_pages(transactional_db, live_server):
         "archive": "/archive/",
         "archive-day": f"/archive/{day:%Y/%m/%d}/",
         "not-found": "/no-such-page/",
+        "search": "/search/?q=ferry+council",
+        "search-help": "/search/",
     }
     return {name: live_server.url + path for name, path in paths.items()}
 
@@ -94,8 +99,10 @@ def fetch(url):
         return err.code, err.read().decode()
 
 
-def server_error_page():
-    return loader.get_template("500.html").render({"site_name": settings.SITE_NAME})
+def server_error_page(template="500.html", **context):
+    from newsdesk.site.security import ERROR_PAGE_CSS
+
+    return loader.get_template(template).render({"site_name": settings.SITE_NAME, "error_css": ERROR_PAGE_CSS, **context})
 
 
 def test_every_reader_page_is_valid_html(reader_pages):
@@ -106,7 +113,10 @@ def test_every_reader_page_is_valid_html(reader_pages):
         pages[name] = html
     # The server error page is rendered without the database, as the handler does.
     pages["server-error"] = server_error_page()
-    assert len(pages) == len(reader_pages) + 1
+    # And the 503 pages, for a reader and for a comment, while the database is away.
+    pages.update({f"unavailable-{kind}": server_error_page("503.html", writing=writing)
+                  for kind, writing in (("reading", False), ("writing", True))})
+    assert len(pages) == len(reader_pages) + 3
 
     errors = nu_errors(pages)
     assert not errors, f"{len(errors)} HTML errors:\n" + "\n".join(errors)
@@ -166,6 +176,7 @@ def short_of_full(report):
     return lines
 
 
+@pytest.mark.audit
 def test_article_page_scores_well_in_lighthouse(reader_pages, tmp_path):
     need_chromium()
     need_program("node", "nodejs")

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from newsdesk.site.nginx import render_nginx_config
+from newsdesk.site.nginx import body_limits, render_nginx_config
 
-from .conftest import http_get
+from .conftest import http_get, post_the_start_of
 from .test_serve import article_path  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.nginx
@@ -90,7 +90,8 @@ def test_a_correction_reaches_the_nginx_cache_within_a_second(served, nginx_fron
 
 def test_the_config_takes_no_value_that_nginx_would_read_as_syntax():
     values = dict(LISTEN="80", UPSTREAM="127.0.0.1:8000", SERVER_NAME="example.org www.example.org",
-                  CACHE_DIR="/var/cache/nginx/newsdesk", STATIC_ROOT="/srv/newsdesk/static", PURGE_SECRET="s3cret-s3cret-s3cret")
+                  CACHE_DIR="/var/cache/nginx/newsdesk", STATIC_ROOT="/srv/newsdesk/static", PURGE_SECRET="s3cret-s3cret-s3cret",
+                  **body_limits())
     config = render_nginx_config(**values)
     assert "server_name example.org www.example.org;" in config and " s3cret-s3cret-s3cret$" in config
     assert "{{" not in "".join(line for line in config.splitlines() if not line.lstrip().startswith("#"))
@@ -117,3 +118,32 @@ def test_the_live_stream_passes_through_nginx_at_once(served, nginx_front, artic
         assert "Through nginx, at once." in event["data"]["river"]
     finally:
         stream.close()
+
+
+def test_a_25_mb_upload_is_refused_by_nginx_before_the_rest_of_it_is_sent(nginx_front):
+    status, page = post_the_start_of(nginx_front, "/newsroom/pictures/", 25 * 1024 * 1024)
+
+    assert status == 413
+    assert "Too large to upload" in page and "A picture may be up to 20MB" in page
+
+
+def test_nginx_takes_a_body_as_large_as_the_app_takes_and_no_larger(served, nginx_front):
+    from django.conf import settings
+
+    config = served.newsdesk("nginx-config")
+    assert f"client_max_body_size {settings.REQUEST_MAX_BYTES};" in config
+    assert f"client_max_body_size {settings.PICTURE_UPLOAD_MAX_BYTES};" in config
+    # Past the smaller limit anywhere else, nginx refuses a body a picture upload may be.
+    status, page = post_the_start_of(nginx_front, "/newsroom/", settings.REQUEST_MAX_BYTES + 1)
+    assert status == 413 and "Too large to upload" in page
+    # Under the upload limit, nginx passes the upload on (the app answers: no login, no CSRF token).
+    status, page = post_the_start_of(nginx_front, "/newsroom/pictures/", 64 * 1024, sent=64 * 1024)
+    assert status not in (413, 502)
+
+
+def test_the_docker_entrypoint_sets_the_same_body_limits_as_the_app():
+    from pathlib import Path
+
+    entrypoint = (Path(__file__).parents[3] / "deploy" / "nginx-entrypoint.sh").read_text()
+    for name, value in body_limits().items():
+        assert f"${{{name}:={value}}}" in entrypoint

@@ -20,3 +20,12 @@ def test_odd_requests_never_get_a_server_error(client, admin_client):
     for u in ["/comments/stories/%d/" % story.pk, "/comments/1/report/", "/comments/1/like/", "/newsroom/brief/"]:
         r = admin_client.post(u, {"text": "\x00bad", "reason": "zz"})
         assert r.status_code < 500, (u, r.status_code)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_an_address_or_its_query_is_refused_clearly(client):
+    for url in ("/search/?q=a%00b", "/api/stories?person=x%00", "/archive/?page=1%00", "/articles/a%00b/"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert b"NUL character" in response.content
+    assert client.get("/api/stories?person=x%00").json()["error"].startswith("The address holds a NUL")

@@ -76,4 +76,5 @@ def test_robots_and_sitemap(client):
     story = make_article()
 
     assert b"Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content
-    assert story.get_absolute_url().encode() in client.get("/sitemap.xml").content
+    assert b"http://testserver/sitemap-stories.xml" in client.get("/sitemap.xml").content
+    assert story.get_absolute_url().encode() in client.get("/sitemap-stories.xml").content

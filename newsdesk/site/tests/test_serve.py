@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .conftest import Served, http_get
+from .conftest import Served, http_get, post_the_start_of
 
 PAGE = """Harbour ferry returns after winter repairs
 The ferry is back on its route after three months in dry dock, the council said on Monday.
@@ -97,5 +97,13 @@ def test_two_servers_start_together_and_stop_cleanly_on_sigterm(served, article_
     assert exits == [0, 0], [server.log.read_text() for server in servers]
     assert time.monotonic() - started < 15
     for server in servers:
-        assert "Traceback" not in server.log.read_text()
-        assert "username: editor" in server.log.read_text()
+        assert "Traceback" not in server.log.read_text(), server.log.read_text()
+        assert "password:" not in server.log.read_text()  # a production start prints no login
+
+
+def test_a_25_mb_upload_is_refused_before_the_rest_of_it_is_sent(served):
+    status, page = post_the_start_of(served.url, "/newsroom/pictures/", 25 * 1024 * 1024)
+
+    assert status == 413 and "a picture may be up to 20 mb" in page.lower()
+    # The server answers the next request as ever.
+    assert http_get(served.url, "/robots.txt")[0] == 200

@@ -30,6 +30,7 @@ def test_readers_never_see_unpublished_stories(client, state):
     for url in [
         "/", visible.get_absolute_url(), section.get_absolute_url(), person.get_absolute_url(),
         topic.get_absolute_url(), "/archive/", f"/archive/{day:%Y}/", f"/archive/{day:%Y/%m/%d}/", "/sitemap.xml",
+        "/sitemap-stories.xml", "/sitemap-news.xml",
     ]:
         page = client.get(url)
         assert page.status_code == 200, url

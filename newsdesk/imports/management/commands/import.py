@@ -65,8 +65,8 @@ class Command(BaseCommand):
                         counts[outcome.action] = counts.get(outcome.action, 0) + 1
                         if as_json:
                             self.stdout.write(json.dumps(outcome.as_json(), ensure_ascii=False))
-                        elif outcome.action == "skipped":
-                            self.stdout.write(f"skipped {path}: {outcome.reason}")
+                        elif outcome.action in ("skipped", "conflict"):
+                            self.stdout.write(f"{outcome.action} {path}: {outcome.reason}")
         except KeyboardInterrupt:
             # The files reported are committed and stay; the batch being saved is undone whole
             # (or, stopped just after its commit, kept: importing again reports it unchanged).

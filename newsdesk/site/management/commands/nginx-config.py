@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.site.nginx import render_nginx_config
+from newsdesk.site.nginx import body_limits, render_nginx_config
 
 class Command(BaseCommand):
     help = "Print deploy/nginx.conf with this site's values filled in (PURGE_SECRET comes from the settings)."
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             config = render_nginx_config(
                 LISTEN=listen, UPSTREAM=upstream, SERVER_NAME=server_name, CACHE_DIR=cache_dir,
                 STATIC_ROOT=static_root.rstrip("/") or "/", PURGE_SECRET=settings.PURGE_SECRET,
+                **body_limits(),
             )
         except ValueError as error:
             raise CommandError(str(error)) from None

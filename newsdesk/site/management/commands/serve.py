@@ -1,18 +1,18 @@
-import fcntl
-
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from newsdesk.newsroom.accounts import ensure_newsroom_login
+from newsdesk.site.staticfiles import collecting_lock
+from newsdesk.newsroom.accounts import ensure_demo_login, has_newsroom_admin
 
-# A client gets this long to send its request line and headers (granian counts it from the
-# connection's first byte, and again for each request on a kept-alive connection), so that a
-# slow or stalled client ties up nothing for long. The body is read by the worker's event loop,
-# and a front server (deploy/nginx.conf) buffers it anyway.
-HEADER_READ_TIMEOUT_SECONDS = 10
+# A client gets REQUEST_HEADER_SECONDS to send its request line and headers (granian counts it
+# from the connection's first byte, and again for each request on a kept-alive connection), so
+# that a slow or stalled client ties up nothing for long. The body is read by the worker's event
+# loop within REQUEST_BODY_SECONDS before Django sees it (newsdesk.site.bodies), and a front
+# server (deploy/nginx.conf) buffers it anyway.
+
 # Connections the kernel holds for the workers to accept: a burst waits there, not refused.
 BACKLOG = 1024
 # Requests one worker takes on at a time; past that it leaves new connections in the backlog
@@ -26,25 +26,36 @@ SHUTDOWN_SECONDS = 10
 
 
 class Command(BaseCommand):
-    help = "Serve Newsdesk with granian on HOST:PORT (default 127.0.0.1:8000) and print the newsroom login."
+    help = ("Serve Newsdesk with granian on HOST:PORT (default 127.0.0.1:8000). With --demo (as `make demo`"
+            " does), also make the demo newsroom account if needed and print its login.")
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=settings.HOST)
         parser.add_argument("--port", type=int, default=settings.PORT)
         parser.add_argument("--workers", type=int, default=settings.WEB_CONCURRENCY)
+        parser.add_argument(
+            "--demo", action="store_true",
+            help="a demo start: make the demo newsroom account (or reuse it) and print its login",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, demo, **options):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date: run `newsdesk migrate` first.")
-        username, password = ensure_newsroom_login()
+        # Only a demo start touches accounts: a production start never creates, resets,
+        # reactivates or prints one (the first is made with `newsdesk createsuperuser`).
+        login = ensure_demo_login() if demo else None
+        no_admin = not demo and not has_newsroom_admin()
         collect_static()
         connection.close()  # the workers open their own
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(f"Newsdesk is serving http://{shown_host}:{port}/  (newsroom: http://{shown_host}:{port}/newsroom/)")
-        self.stdout.write("Newsroom login:")
-        self.stdout.write(f"username: {username}")
-        self.stdout.write(f"password: {password}")
+        if login:
+            self.stdout.write("Demo newsroom login:")
+            self.stdout.write(f"username: {login[0]}")
+            self.stdout.write(f"password: {login[1]}")
+        elif no_admin:
+            self.stdout.write("No newsroom account can sign in yet: make the first with `newsdesk createsuperuser`.")
         self.stdout.flush()
         run_granian(host, port, max(1, workers))
 
@@ -52,12 +63,11 @@ class Command(BaseCommand):
 def collect_static():
     """Copy the static files to STATIC_ROOT under hashed names, for WhiteNoise or a front server.
 
-    Two `newsdesk serve` starting on one box at once would write the same files and manifest:
-    a lock makes the second wait for the first, and then find nothing left to copy.
+    Two `newsdesk serve` starting on one box at once would write the same files and manifest,
+    and one's workers would list the folder while the other writes it: a lock makes the
+    second wait for the first (then finding nothing left to copy), and the workers wait too.
     """
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
-    with open(settings.VAR_DIR / "collectstatic.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with collecting_lock(exclusive=True):
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
@@ -78,7 +88,7 @@ def run_granian(host, port, workers):
         # HTTP/1.1 only: what a front server speaks to its upstream; the header timeout is HTTP/1's.
         http=HTTPModes.http1,
         websockets=False,  # none served: one thing less for a request to be checked for
-        http1_settings=HTTP1Settings(header_read_timeout=HEADER_READ_TIMEOUT_SECONDS * 1000, keep_alive=True),
+        http1_settings=HTTP1Settings(header_read_timeout=settings.REQUEST_HEADER_SECONDS * 1000, keep_alive=True),
         backlog=BACKLOG,
         backpressure=BACKPRESSURE,
         workers_kill_timeout=SHUTDOWN_SECONDS,

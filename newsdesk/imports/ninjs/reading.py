@@ -1,4 +1,4 @@
-"""IPTC ninjs JSON documents, versions 1.x, 2.x and 3.x.
+"""Reading IPTC ninjs JSON documents, versions 1.x, 2.x and 3.x.
 
 A file holds one document or a JSON array of them. Each is checked against the
 IPTC JSON Schema of its version (in schemas/, MIT licensed by IPTC) and becomes
@@ -25,8 +25,8 @@ from referencing.jsonschema import DRAFT202012
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
-from .services import ImportFailed, Skipped, StoryData
-from .text import decode
+from ..items import ImportFailed, Skipped, StoryData
+from ..text import decode
 
 SCHEMAS = Path(__file__).with_name("schemas")
 VERSIONS = sorted(p.stem.split("_")[1] for p in SCHEMAS.glob("ninjs-schema_*.json"))
@@ -50,7 +50,9 @@ V3_ONLY = set(V3_NAMES.values()) | {"altIds", "edNote", "usageTerms", "rightsInf
 PLURAL = {"headline": "headlines", "body": "bodies", "description": "descriptions"}
 TYPE_NAMES = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
               "array": "a list (JSON array)", "object": "an object (JSON {...})", "null": "null"}
-NOT_SUMMARIES = {"creditline", "credit", "writer", "byline"}  # description roles
+NOT_SUMMARIES = {"creditline", "credit", "writer", "byline", "alt"}  # description roles
+# What export.py writes where ninjs has no property of its own (a Newsdesk story read back).
+BRIEF_PROFILE, SECTION_REL, ALT_ROLE, LINK_NAME = "brief", "section", "alt", "article"
 _HEADLINE_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _FIGURE = re.compile(r"<figure\b.*?</figure\s*>", re.I | re.S)
 _BLOCK = re.compile(r"<(p|h[1-6]|blockquote|ul|ol)\b", re.I)
@@ -147,6 +149,10 @@ def parse_ninjs(path, raw):
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise ImportFailed(path, err.lineno, f"invalid JSON: {err.msg} (column {err.colno})") from None
+    except RecursionError:
+        raise ImportFailed(path, 1, "invalid JSON: arrays or objects nested too deeply to be a story") from None
+    except ValueError as err:  # an integer longer than Python reads (sys.set_int_max_str_digits)
+        raise ImportFailed(path, 1, f"invalid JSON: {err}") from None
     docs = data if isinstance(data, list) else [data]
     if not docs:
         raise ImportFailed(path, 1, "an empty JSON array: no ninjs documents in it")
@@ -154,6 +160,8 @@ def parse_ninjs(path, raw):
     for index, doc in enumerate(docs):
         try:
             items.append(_item(doc))
+        except RecursionError:
+            raise ImportFailed(path, 1, "a JSON value nested too deeply to be a story") from None
         except _Invalid as err:
             where = f"document {index + 1} of {len(docs)}: " if isinstance(data, list) else ""
             start = _doc_start(text, index) if isinstance(data, list) else 0
@@ -242,20 +250,20 @@ def _map(doc):
     published_at, embargoed = firstcreated or versioncreated, _when(doc, "embargoed")
     if embargoed and (published_at is None or embargoed > published_at):
         published_at = embargoed  # readers see it once the embargo lifts
-    guid = "ninjs:" + uri.strip()
-    if len(guid) > 500:  # Story.guid's length: a hash keeps an overlong uri unique
-        guid = "ninjs:sha256:" + hashlib.sha256(uri.encode()).hexdigest()
+    subjects = _names(doc, "subjects", lambda e: e.get("rel") != SECTION_REL)
+    is_brief = doc.get("profile") == BRIEF_PROFILE
     return StoryData(
-        guid=guid,
-        kind=Story.Kind.ARTICLE,
+        guid=_guid(uri),
+        kind=Story.Kind.BRIEF if is_brief else Story.Kind.ARTICLE,
         headline=headline,
         body_html=body_html,
         standfirst=standfirst,
         byline=" ".join((doc.get("by") or "").split()),
         # The wire credit: the copyright holder (dpa, NTB, TT), else the first info source.
         source=(doc.get("copyrightholder") or "").strip() or next(iter(_names(doc, "infosources")), ""),
+        section=next(iter(_names(doc, "subjects", lambda e: e.get("rel") == SECTION_REL)), ""),
         people=_names(doc, "people"),
-        topics=_names(doc, "subjects") + _names(doc, "organisations") + _names(doc, "places"),
+        topics=subjects + _names(doc, "organisations") + _names(doc, "places"),
         language=doc.get("language") or "",
         urgency=_urgency(doc),
         # Withheld and canceled items are never published, whatever else they say.
@@ -265,7 +273,26 @@ def _map(doc):
         created_at=firstcreated or _when(doc, "contentcreated"),
         version=doc.get("version") or "",
         pictures=_pictures(doc),
+        link_guid=_link_guid(doc) if is_brief else "",
     )
+
+
+def _guid(uri):
+    guid = "ninjs:" + uri.strip()
+    if len(guid) > 500:  # Story.guid's length: a hash keeps an overlong uri unique
+        guid = "ninjs:sha256:" + hashlib.sha256(uri.encode()).hexdigest()
+    return guid
+
+
+def _link_guid(doc):
+    """A brief's full article: the text item it associates by that name (imported before, or
+    in the same file; an article never imported leaves the brief without a link)."""
+    found = doc.data.get("associations")
+    for data in found if isinstance(found, list) else []:
+        if isinstance(data, dict) and data.get("name") == LINK_NAME and data.get("type") == "text" \
+                and _str(data.get("uri")).strip():
+            return _guid(data["uri"])
+    return ""
 
 
 def _best_headline(headlines):
@@ -324,14 +351,16 @@ def _when(doc, key):
 
 def _urgency(doc):
     value = doc.get("urgency")
-    if value is not None and not (float(value).is_integer() and 1 <= value <= 9):  # 1.x, 2.x: any number
+    # 1.x, 2.x: any number; the range first, as a huge integer has no float to ask
+    if value is not None and not (1 <= value <= 9 and float(value).is_integer()):
         raise _Invalid(["urgency"], f'field "urgency": expected a whole number from 1 to 9, got {_show(value)}')
     return None if value is None else int(value)
 
 
-def _names(doc, key):
+def _names(doc, key, keep=lambda entry: True):
     entries = doc.get(key) or []
-    return [e["name"] for e in entries if isinstance(e, dict) and isinstance(e.get("name"), str) and e["name"].strip()]
+    return [e["name"] for e in entries
+            if isinstance(e, dict) and isinstance(e.get("name"), str) and e["name"].strip() and keep(e)]
 
 
 def _pictures(doc):
@@ -344,13 +373,17 @@ def _pictures(doc):
         picture = _Doc(data, doc.major)
         descriptions = picture.texts("description")
         credit = _str(picture.get("by")) or next((v for role, _, v in descriptions if role == "creditline"), "")
-        pictures.append({
+        ref = {
             "uri": _str(data.get("uri")),
             "href": _href(picture),
             "headline": _best_headline(picture.texts("headline")),
             "caption": _plain([t for t in descriptions if t[0] not in NOT_SUMMARIES]),
             "credit": credit or _str(picture.get("copyrightholder")),
-        })
+        }
+        alt = _plain([t for t in descriptions if t[0] == ALT_ROLE])
+        if alt:  # only then, so that a wire story saved before reads the same (its fingerprint)
+            ref["alt"] = alt
+        pictures.append(ref)
     return pictures
 
 

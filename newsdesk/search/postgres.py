@@ -1,0 +1,157 @@
+"""The search index on PostgreSQL: a table of tsvectors (migration 0001), one row a story,
+each made with the text-search configuration of the story's language, under a GIN index.
+Ranked by ts_rank_cd, a headline match weighing most (weight A; people, topics and the
+standfirst B; the body C); snippets by ts_headline."""
+
+from django.db import connection
+
+from .documents import START, STOP
+
+TABLE = "search_entry"
+
+# PostgreSQL's own configurations, by the language's BCP 47 primary subtag; any other
+# language is indexed word for word ("simple").
+CONFIGS = {
+    "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
+    "de": "german", "el": "greek", "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian",
+    "lt": "lithuanian", "ne": "nepali", "nb": "norwegian", "nn": "norwegian", "no": "norwegian",
+    "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish",
+}
+
+
+def config_for(language):
+    return CONFIGS.get((language or "").split("-")[0].split("_")[0].lower(), "simple")
+
+
+def written_sql(new, values, *, status, language, section, headline, standfirst, body, people, topics):
+    """An INSERT of the index's rows of stories written in the same statement (the importer's
+    _at_once_sql): `new` the CTE of their (id, guid), `values` that of their values, joined
+    by guid; the other arguments name the columns of `values`. The body is given as HTML:
+    PostgreSQL's parser leaves its tags out."""
+    from newsdesk.people.models import Person, Topic
+    from newsdesk.stories.models import Story
+
+    cases = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in CONFIGS.items())
+    code = f"split_part(split_part(lower(coalesce(NULLIF(v.{language}, ''), '{config_code()}')), '-', 1), '_', 1)"
+    return (
+        f"INSERT INTO {TABLE} (story_id, config, document) SELECT n.id, c.config,"
+        f" setweight(to_tsvector(c.config, v.{headline}), 'A') || setweight(to_tsvector(c.config, coalesce(t.names, '')), 'B')"
+        f" || setweight(to_tsvector(c.config, v.{standfirst}), 'B') || setweight(to_tsvector(c.config, v.{body}), 'C')"
+        f" || setweight(to_tsvector('simple', concat_ws(' ', 'nds' || v.{section} || 'x',"
+        f" (SELECT string_agg('ndp' || p || 'x', ' ') FROM unnest(v.{people}) p),"
+        f" (SELECT string_agg('ndt' || t || 'x', ' ') FROM unnest(v.{topics}) t))), 'D')"
+        f" FROM {new} n JOIN {values} v ON v.guid = n.guid"
+        f" CROSS JOIN LATERAL (SELECT (CASE {code} {cases} ELSE 'simple' END)::regconfig AS config) c"
+        " CROSS JOIN LATERAL (SELECT string_agg(x.name, E'\\n') AS names FROM ("
+        f"SELECT name FROM {Person._meta.db_table} WHERE id = ANY(v.{people}) UNION ALL"
+        f" SELECT name FROM {Topic._meta.db_table} WHERE id = ANY(v.{topics})) x) t"
+        f" WHERE v.{status} = '{Story.Status.PUBLISHED.value}'"
+    )
+
+
+def config_code():
+    """The site's language, for a story that names none."""
+    from django.conf import settings
+
+    return "".join(c for c in settings.LANGUAGE_CODE if c.isalnum() or c in "-_")
+
+
+def delete(cursor, story_ids):
+    cursor.execute(f"DELETE FROM {TABLE} WHERE story_id = ANY(%s)", [list(story_ids)])
+
+
+def write(cursor, documents):
+    cursor.executemany(
+        f"INSERT INTO {TABLE} (story_id, config, document) SELECT v.id, v.config, "
+        "setweight(to_tsvector(v.config, v.headline), 'A') || setweight(to_tsvector(v.config, v.tags), 'B')"
+        " || setweight(to_tsvector(v.config, v.standfirst), 'B') || setweight(to_tsvector(v.config, v.body), 'C')"
+        " || setweight(to_tsvector('simple', v.facets), 'D')"
+        " FROM (SELECT %s::bigint AS id, %s::regconfig AS config, %s::text AS headline, %s::text AS standfirst,"
+        " %s::text AS body, %s::text AS tags, %s::text AS facets) v",
+        [(d.story_id, config_for(d.language), d.headline, d.standfirst, d.body, d.tags, d.facets) for d in documents],
+    )
+
+
+def clear(cursor):
+    cursor.execute(f"TRUNCATE {TABLE}")
+
+
+def optimize(cursor):
+    cursor.execute(f"VACUUM ANALYZE {TABLE}") if connection.get_autocommit() else None
+
+
+def configs():
+    """The configurations the index uses, found by skipping through the index on them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH RECURSIVE c(config) AS ((SELECT config FROM {TABLE} ORDER BY config LIMIT 1) UNION ALL"
+            f" SELECT (SELECT e.config FROM {TABLE} e WHERE e.config > c.config ORDER BY e.config LIMIT 1)"
+            " FROM c WHERE c.config IS NOT NULL) SELECT config::text FROM c WHERE config IS NOT NULL"
+        )
+        return [row[0] for row in cursor.fetchall()] or ["simple"]
+
+
+def _tsquery(query):
+    """The query as each configuration in use reads it, any of them matching: a story is
+    searched in its own language. SQL and its parameters."""
+    names = configs()
+    sql = " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(names))
+    return f"({sql})", [value for name in names for value in (name, query.websearch())]
+
+
+def find(query, facets, where, params, *, candidates, limit):
+    """Story ids of the best matches, best first, among the `candidates` newest matches (by
+    id): a word in every other story ranks those, not all of them. `facets`: words
+    (documents.facet) the story must have; `where` filters the story table `s`."""
+    tsquery, tsparams = _tsquery(query)
+    if facets:
+        tsquery, tsparams = f"({tsquery} && plainto_tsquery('simple', %s))", [*tsparams, " ".join(facets)]
+    # The query written out where it is used, not in a CTE: its words are then known to the
+    # planner, which walks the newest stories for a common word and the index for a rare one.
+    sql = (
+        f"SELECT id FROM (SELECT e.story_id AS id, ts_rank_cd(e.document, {tsquery}) AS rank, s.published_at AS at"
+        f" FROM {TABLE} e JOIN stories_story s ON s.id = e.story_id"
+        f" WHERE e.document @@ {tsquery} AND {where} ORDER BY e.story_id DESC LIMIT %s) c"
+        " ORDER BY rank DESC, at DESC, id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*tsparams, *tsparams, *params, candidates, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def marked(query, documents):
+    """{story id: (headline, snippet)} with START and STOP around the matches, for the
+    `documents` of a page of results."""
+    if not documents:
+        return {}
+    tsquery, tsparams = _tsquery(query)
+    marks = f"StartSel={START}, StopSel={STOP}"
+    options = f"{marks}, MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=\" … \""
+    rows = ", ".join(["(%s::bigint, %s::regconfig, %s::text, %s::text)"] * len(documents))
+    sql = (
+        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS query) "
+        "SELECT v.id, ts_headline(v.config, v.headline, q.query, %s),"
+        f" ts_headline(v.config, v.text, q.query, %s) FROM (VALUES {rows}) v (id, config, headline, text) CROSS JOIN q"
+    )
+    values = []
+    for d in documents:
+        text = d.body if any(w in d.body.lower() for w in query.words()) or not d.standfirst else d.standfirst
+        values += [d.story_id, config_for(d.language), _hide_tags(d.headline), _hide_tags(text)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*tsparams, f"{marks}, HighlightAll=true", options, *values])
+        return {pk: (_show_tags(headline), _show_tags(snippet)) for pk, headline, snippet in cursor.fetchall()}
+
+
+# ts_headline drops what looks like an HTML tag from the text it is given: a story's "<b>"
+# (as text) goes in as other characters and comes back as it was.
+_TAGS_HIDDEN = str.maketrans({"<": "\x04", ">": "\x05"})
+_TAGS_SHOWN = str.maketrans({"\x04": "<", "\x05": ">"})
+
+
+def _hide_tags(text):
+    return text.translate(_TAGS_HIDDEN)
+
+
+def _show_tags(text):
+    return text.translate(_TAGS_SHOWN)
