@@ -171,7 +171,7 @@
   var toolbar = document.createElement("div");
   toolbar.className = "rich-toolbar";
   toolbar.setAttribute("role", "toolbar");
-  toolbar.setAttribute("aria-label", "Body formatting");
+  toolbar.setAttribute("aria-label", "Text formatting");
   var mount = document.createElement("div");
   mount.className = "rich-body";
   wrap.appendChild(toolbar);
