@@ -376,10 +376,8 @@
     pictureBox.showModal();
     if (!node) { pictureSearch.value = ""; search(); pictureSearch.focus(); } else captionInput.focus();
   }
-  function choosePicture(callback) {  // the lead picture's chooser: the same search, one click chooses
-    onChoose = callback;
-    pictureDialog(null, null, callback);
-  }
+  // The lead picture's chooser: the same search, where one click chooses.
+  function choosePicture(callback) { pictureDialog(null, null, callback); }
   function showChosen() {
     details.hidden = !chosen || !!onChoose;
     insertButtons.firstChild.hidden = !chosen || !!onChoose;
@@ -446,7 +444,6 @@
     close(embedBox);
   }
 
-  var always = function () { return true; };
   button("Paragraph", "Plain paragraph", PM.setBlockType(N.paragraph), function (s) { return s.selection.$from.parent.type === N.paragraph && !blockIs(s, N.list_item); });
   button("Heading", "Sub-heading (## then space)", toggleHeading(2), function (s) { return blockIs(s, N.heading, { level: 2 }); });
   button("Small heading", "Smaller sub-heading (### then space)", toggleHeading(3), function (s) { return blockIs(s, N.heading, { level: 3 }); });
@@ -466,7 +463,7 @@
   });
   button("Embed", "A video or a post from YouTube, Vimeo, X or Instagram", function (s, dispatch) {
     if (dispatch) { embedUrl.value = ""; embedError.textContent = ""; embedBox.showModal(); }
-    return always();
+    return true;
   });
   button("Undo", "Undo (Ctrl+Z)", PM.undo);
   button("Redo", "Redo (Ctrl+Shift+Z)", PM.redo);
