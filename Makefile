@@ -10,7 +10,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_URL_TEST ?= redis://127.0.0.1:6379/15
 export HOST PORT
 
-.PHONY: demo serve test test-sqlite test-postgres services system-packages node-packages bench clean
+.PHONY: demo serve test test-sqlite test-postgres services system-packages node-packages editor-vendor bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,20 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 node-packages: node_modules/.installed
+
+# The newsroom's editor (ProseMirror) as one committed script, rebuilt from the versions pinned
+# in package-lock.json; its style sheet and the licences go beside it.
+EDITOR_VENDOR := newsdesk/newsroom/static/newsroom/vendor
+editor-vendor: node_modules/.installed
+	node_modules/.bin/esbuild newsdesk/newsroom/static_src/prosemirror.mjs --bundle --minify --format=iife \
+		--global-name=ProseMirror --target=es2020 --legal-comments=none --outfile=$(EDITOR_VENDOR)/prosemirror.js
+	cp node_modules/prosemirror-view/style/prosemirror.css node_modules/prosemirror-gapcursor/style/gapcursor.css $(EDITOR_VENDOR)/
+	for p in model state view transform commands keymap history schema-list inputrules dropcursor gapcursor; do \
+		echo "== prosemirror-$$p $$(node -p "require('./node_modules/prosemirror-$$p/package.json').version")"; \
+		cat node_modules/prosemirror-$$p/LICENSE; echo; done > $(EDITOR_VENDOR)/LICENSES.txt
+	for p in orderedmap rope-sequence w3c-keyname; do \
+		echo "== $$p $$(node -p "require('./node_modules/$$p/package.json').version")"; \
+		cat node_modules/$$p/LICENSE; echo; done >> $(EDITOR_VENDOR)/LICENSES.txt
 
 services:
 	@bash scripts/ensure-services

@@ -30,7 +30,7 @@ from . import formats
 # The lead picture's rendition a feed reader is given: wide enough for a large card.
 ENCLOSURE_WIDTH = 1280
 # A link to a page of this site in a sanitised body (nh3 quotes every attribute with ").
-_SITE_LINK = re.compile(r'(<a\s[^>]*?href=")(/(?!/)[^"]*)"')
+_SITE_LINK = re.compile(r'(<(?:a\s[^>]*?href|img\s[^>]*?src)=")(/(?!/)[^"]*)"')
 
 
 def authors_of(byline):

@@ -1,5 +1,7 @@
 from django import forms
 
+from newsdesk.stories.models import Story
+
 from .models import Picture
 
 ALT_REQUIRED = "Describe what the picture shows in the alt text: readers who cannot see it rely on it."
@@ -26,5 +28,18 @@ class PictureForm(forms.ModelForm):
         error_messages = {"alt": {"required": ALT_REQUIRED}}
 
 
+class StoryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, story):
+        return f"{story.headline} ({story.get_status_display().lower()})"
+
+
 class LeadForm(forms.Form):
-    story = forms.IntegerField(label="Story #", min_value=1)
+    # The stories changed last: a picture is most often chosen for the story being written.
+    story = StoryChoice(label="Story", queryset=Story.objects.all(), empty_label=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["story"].choices = [
+            (s.pk, self.fields["story"].label_from_instance(s))
+            for s in Story.objects.only("pk", "headline", "status").order_by("-modified_at", "-pk")[:30]
+        ]

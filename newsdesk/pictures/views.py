@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import static
 from django.views.decorators.http import require_POST, require_safe
 
+from newsdesk.stories import services as stories
 from newsdesk.stories.models import Story
 
 from . import services
@@ -20,6 +22,22 @@ from .forms import LeadForm, PictureForm, UploadForm
 from .models import Picture
 
 PER_PAGE = 24
+CHOOSER_SIZE = 24
+
+
+def search(query):
+    """Pictures whose alt text, caption or credit has every word of `query`, newest first."""
+    pictures = Picture.objects.all()
+    for word in (query or "").split()[:10]:
+        pictures = pictures.filter(Q(alt__icontains=word) | Q(caption__icontains=word) | Q(credit__icontains=word))
+    return pictures
+
+
+def story_for_lead(request):
+    """The story a lead picture is being chosen for (`?story=`), if this user may edit it."""
+    pk = request.GET.get("story", "")
+    story = Story.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return story if story and request.user.has_perm("stories.change_story") and stories.can_edit(request.user, story) else None
 
 
 @login_required
@@ -41,9 +59,28 @@ def library(request):
             else:
                 messages.success(request, "Picture uploaded.")
                 return redirect(picture.get_newsroom_url())
-    page = Paginator(Picture.objects.all(), PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.get("q", "").strip()[:200]
+    page = Paginator(search(query), PER_PAGE).get_page(request.GET.get("page"))
     status = refused if form.errors else 200
-    return render(request, "pictures/library.html", {"form": form, "page_obj": page}, status=status)
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return render(request, "pictures/library.html", {
+        "form": form, "page_obj": page, "query": query, "for_story": story_for_lead(request), "keep": keep.urlencode(),
+    }, status=status)
+
+
+@login_required
+@require_safe
+@permission_required("pictures.view_picture", raise_exception=True)
+def choose(request):
+    """The pictures matching `?q=`, for the editor's picture chooser."""
+    found = search(request.GET.get("q", "").strip()[:200])[:CHOOSER_SIZE]
+    response = JsonResponse({"pictures": [{
+        "id": p.pk, "alt": p.alt, "caption": p.caption, "credit": p.credit,
+        "src": p.src(640), "thumb": p.src(320), "width": p.width, "height": p.height,
+    } for p in found if p.renditions]})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -71,15 +108,17 @@ def picture(request, pk):
 def use_as_lead(request, pk):
     picture = get_object_or_404(Picture, pk=pk)
     form = LeadForm(request.POST)
-    story = Story.objects.filter(pk=form.cleaned_data["story"]).first() if form.is_valid() else None
+    story = form.cleaned_data["story"] if form.is_valid() else None
     if story is None:
-        messages.error(request, f"There is no story #{request.POST.get('story', '')}.")
-    else:
-        try:
-            services.use_as_lead(picture, story, by=request.user)
-        except services.PictureError:
-            raise PermissionDenied
-        messages.success(request, f"This is now the lead picture of #{story.pk} “{story}”.")
+        messages.error(request, "Choose a story for this picture: that one was not found.")
+        return redirect(picture.get_newsroom_url())
+    try:
+        services.use_as_lead(picture, story, by=request.user)
+    except services.PictureError:
+        raise PermissionDenied
+    messages.success(request, f"This is now the lead picture of “{story}”.")
+    if request.POST.get("back") == "story":
+        return redirect("newsroom:edit-story", story.pk)
     return redirect(picture.get_newsroom_url())
 
 

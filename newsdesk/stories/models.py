@@ -308,7 +308,7 @@ def _url_around_slug(kind, prefix, urlconf):
 class Revision(models.Model):
     """A story as it was saved: every newsroom save keeps one."""
 
-    FIELDS = ["kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language",
+    FIELDS = ["kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language", "comments_mode",
               "people", "topics", "status", "published_at", "embargo_until", "lead_picture_id"]
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")

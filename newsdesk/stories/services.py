@@ -269,7 +269,7 @@ def restore(story, revision, *, by):
 
     data = revision.data
     for name in ("kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language",
-                 "lead_picture_id"):
+                 "lead_picture_id", "comments_mode"):
         if name in data:
             setattr(story, name, data[name])
     people = [Person.named(n) for n in data.get("people", [])]

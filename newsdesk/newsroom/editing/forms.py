@@ -3,6 +3,7 @@
 from django import forms
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -55,13 +56,15 @@ class StoryForm(forms.ModelForm):
                   "language", "embargo_until", "comments_mode"]
         widgets = {
             "standfirst": forms.Textarea(attrs={"rows": 2}),
-            "body": forms.Textarea(attrs={"rows": 20}),
+            # story-editor.js puts the rich-text editor in its place; without it, HTML is typed here.
+            "body": forms.Textarea(attrs={"rows": 20, "data-rich-editor": ""}),
+            "lead_picture": forms.HiddenInput(attrs={"data-lead-input": ""}),
             "embargo_until": LocalDateTimeInput,
         }
         help_texts = {
             # Help texts are shown as HTML: the tag names are escaped.
-            "body": escape("HTML: <p>, <h2>, <h3>, <blockquote>, <ul>/<ol> with <li>, <a href>, <em>, <strong>. "
-                           "Anything else is removed on saving."),
+            "body": escape("HTML: <p>, <h2>, <h3>, <blockquote> (a pull quote: <blockquote class=\"pull-quote\">), "
+                           "<ul>/<ol> with <li>, <a href>, <em>, <strong>. Anything else is removed on saving."),
             "embargo_until": "Not published before this time (site time zone); publishing waits for it.",
         }
 
@@ -69,6 +72,7 @@ class StoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["headline"].widget.attrs["autofocus"] = True
+        self.fields["body"].widget.attrs["data-picture-search"] = reverse("pictures:choose")
         if self.instance.pk:
             # Without it a save could overwrite someone else's unseen edit.
             self.fields["base_revision"].required = True
@@ -92,6 +96,13 @@ class StoryForm(forms.ModelForm):
 
     def clean_topics(self):
         return self._clean_names("topics")
+
+    def lead(self):
+        """The lead picture the form holds (posted, else saved), for showing it."""
+        from newsdesk.pictures.models import Picture
+
+        value = self["lead_picture"].value()
+        return Picture.objects.filter(pk=value).first() if str(value or "").isdigit() else None
 
     def save_story(self, *, action="save"):
         """Save through the stories service (revision, audit log, edit-conflict check).

@@ -208,10 +208,10 @@ def test_a_reporter_may_not_set_the_lead_picture_of_another_reporters_story(clie
     assert story.lead_picture is None
 
 
-def test_an_unknown_story_number_is_an_error_message(client, editor):
+def test_an_unknown_story_is_an_error_message(client, editor):
     picture = store()
     logged_in(client, editor)
 
     page = client.post(reverse("pictures:use-as-lead", args=[picture.pk]), {"story": 999}, follow=True)
 
-    assert "There is no story #999." in page.content.decode()
+    assert "Choose a story for this picture: that one was not found." in page.content.decode()

@@ -106,3 +106,36 @@ def test_an_unknown_revision_is_not_found(editor_client, editor):
 
     assert editor_client.get(reverse("newsroom:diff", args=[story.pk]), {"a": 7}).status_code == 404
     assert editor_client.post(reverse("newsroom:restore", args=[story.pk, 7])).status_code == 404
+
+
+def test_the_body_diff_keeps_paragraphs_headings_lists_and_quotes(editor_client, editor):
+    story = write_story(editor, body="<p>The ferry returns on Monday.</p><h2>Timetable</h2>"
+                                     "<ul><li><p>Every hour</p></li></ul><p>Tickets are free.</p>")
+    edit(story, editor, body="<p>The ferry returns on Tuesday.</p><h2>Timetable</h2>"
+                             "<ul><li><p>Every hour</p></li><li><p>Sundays too</p></li></ul>"
+                             '<blockquote class="pull-quote"><p>Back soon.</p></blockquote>')
+
+    page = editor_client.get(reverse("newsroom:diff", args=[story.pk]), {"a": 1, "b": 2}).content.decode()
+
+    assert "<p>The ferry returns on <del>Monday</del><ins>Tuesday</ins>.</p><h2>Timetable</h2>" in page
+    assert ('<ul><li>Every hour</li></ul><p class="diff-removed"><del>Tickets are free.</del></p>'
+            '<ul><li class="diff-added"><ins>Sundays too</ins></li></ul>') in page
+    assert '<blockquote class="pull-quote diff-added"><p><ins>Back soon.</ins></p></blockquote>' in page
+
+
+def test_the_diff_shows_a_new_lead_picture_and_a_picture_placed_in_the_body(editor_client, editor, settings, tmp_path):
+    from newsdesk.pictures.tests.conftest import store
+
+    settings.MEDIA_ROOT, settings.ORIGINALS_ROOT = tmp_path / "media", tmp_path / "originals"
+    first = store(alt="The old quay", credit="Ann Lee")
+    second = store(alt="The new quay")
+    story = write_story(editor, lead_picture=first)
+    edit(story, editor, lead_picture=second, comments_mode=Story.Comments.CLOSED,
+         body=story.body + f'<figure data-picture="{first.pk}"><img src="{first.src(640)}" alt="The old quay">'
+                           "<figcaption>Boats.<small>Ann Lee</small></figcaption></figure>")
+
+    page = editor_client.get(reverse("newsroom:diff", args=[story.pk]), {"a": 1, "b": 2}).content.decode()
+
+    assert "<dt>Lead picture</dt><dd>The <del>old</del><ins>new</ins> quay<del> (Ann Lee)</del></dd>" in page
+    assert '<p class="diff-figure diff-added"><ins>Picture: The old quay — Boats. · Ann Lee</ins></p>' in page
+    assert "<dt>Comments</dt><dd><ins>Closed</ins></dd>" in page

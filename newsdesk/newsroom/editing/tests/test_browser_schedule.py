@@ -26,7 +26,7 @@ def test_write_preview_schedule_then_the_story_goes_live(browser, live_server, t
     # Write.
     page.goto(live_server.url + "/newsroom/stories/new/")
     page.get_by_label("Headline").fill("Harbour festival returns in June")
-    page.get_by_label("Body").fill("<p>The harbour festival is back after five years.</p>")
+    page.get_by_label("Body").fill("The harbour festival is back after five years.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved as a draft.")).to_be_visible()
     story = Story.objects.get(headline="Harbour festival returns in June")
