@@ -120,19 +120,26 @@ def _fault(element):
     if checker.validate(tree):
         return None
     error = checker.error_log[0]
-    return error.line, error.message, error.path
+    return error.line, error.message, _where(tree, error.path)
+
+
+def _where(tree, xpath):
+    """The path of the element at fault by names: newsItem/itemMeta/urgent."""
+    try:
+        found = tree.xpath(xpath) if xpath else []
+    except etree.XPathError:
+        found = []
+    if not found or not isinstance(found[0], etree._Element):
+        return ""
+    element = found[0]
+    return "/".join([local(a) for a in reversed(list(element.iterancestors()))] + [local(element)])
 
 
 def _refused(path, fault, element, fmt, document=None, documents=1):
     line, rule, where = fault
     return Refused(path, f"line {line}: {rule} (NewsML-G2 {SCHEMA_VERSION} schema)", line=line, document=document,
-                   documents=documents, field=_field(where), guid=element.get("guid") or "", format=fmt,
+                   documents=documents, field=where, guid=element.get("guid") or "", format=fmt,
                    raw=etree.tostring(element, encoding="unicode")[:200_000])
-
-
-def _field(xpath):
-    """/*[local-name()='newsItem']/*[local-name()='itemMeta']/... -> newsItem/itemMeta/..."""
-    return "/".join(re.findall(r"local-name\(\)='([^']+)'", xpath or "")) or (xpath or "")
 
 
 def _skipped_item(element, what, why="Newsdesk takes text items only"):
