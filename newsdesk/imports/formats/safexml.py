@@ -30,7 +30,7 @@ def parse(path, raw, *, format=""):
     """The root element of `raw`, or a Refused that says why not."""
     path = str(path)
     if len(raw) > MAX_BYTES:
-        return Refused(path, f"the file is {len(raw):,} bytes, more than the {MAX_BYTES:,} taken", format=format)
+        return Refused(path, f"the file is more than the {MAX_BYTES:,} bytes taken", format=format)
     if _declares(raw):
         return Refused(path, "a document type declaration (<!DOCTYPE> or <!ENTITY>) is not accepted: "
                              "wire formats need none, and it is how entity attacks come", line=_line(raw),
