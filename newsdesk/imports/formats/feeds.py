@@ -48,7 +48,8 @@ def read_feed(path, raw, root, *, channel_tz=None, lenient_agencies=()):
             html = content[0].value if content else entry.get("summary") or ""
             if html and "html" not in (entry.get("summary_detail", {}).get("type") or "html"):
                 html = body.text_to_html(html)
-        updated = _when(entry.get("updated_parsed"))
+        # Not entry.get: feedparser would stand the published time in for a missing update, with a warning.
+        updated = _when(dict.get(entry, "updated_parsed"))
         published = _when(entry.get("published_parsed")) or updated
         authors = [a.get("name") for a in entry.get("authors") or [] if a.get("name")]
         tags = [[t.get("scheme") or "", t.get("label") or t.get("term") or ""] for t in entry.get("tags") or []]
