@@ -169,7 +169,8 @@ def version_key(version):
 
 class Skipped(Exception):
     """An item a parser recognises but Newsdesk does not publish (a picture-only item, say):
-    its kind, why, and what identifies it where the document says (for a report)."""
+    its kind, why, and what identifies it where the document says (for a report; the guid
+    spelled as StoryData.guid is)."""
 
     def __init__(self, kind, reason, *, guid="", version="", headline=""):
         self.kind, self.reason = kind, reason
@@ -195,7 +196,7 @@ class Refused:
     document: int | None = None
     documents: int = 1  # how many the file holds
     field: str = ""
-    guid: str = ""  # when the document says who it is
+    guid: str = ""  # when the document says who it is, as StoryData.guid spells it ("ninjs:<uri>")
     format: str = ""
     raw: str = ""  # the document (or the file's start) as received
 

@@ -138,7 +138,7 @@ def _where(tree, xpath):
 def _refused(path, fault, element, fmt, document=None, documents=1):
     line, rule, where = fault
     return Refused(path, f"line {line}: {rule} (NewsML-G2 {SCHEMA_VERSION} schema)", line=line, document=document,
-                   documents=documents, field=where, guid=element.get("guid") or "", format=fmt,
+                   documents=documents, field=where, guid=_guid(element.get("guid") or ""), format=fmt,
                    raw=etree.tostring(element, encoding="unicode")[:200_000])
 
 
@@ -147,7 +147,7 @@ def _skipped_item(element, what, why="Newsdesk takes text items only"):
     title = markup.text_of(meta.find(_q("title"))) if meta is not None else ""
     headline = markup.text_of(element.find(f"{_q('contentMeta')}/{_q('headline')}")) or title
     named = f'{what} "{headline}"' if headline else what
-    return Skipped(what, f"{named}: {why}", guid=element.get("guid") or "", version=element.get("version") or "",
+    return Skipped(what, f"{named}: {why}", guid=_guid(element.get("guid") or ""), version=element.get("version") or "",
                    headline=headline)
 
 
@@ -160,7 +160,7 @@ def _item(path, item, raw, channel_tz, notes):
         what = NOT_TEXT.get(nature, f"{nature or 'unknown'} item")
         named = f'{what} item "{headline}"' if headline else f"{what} item"
         return Skipped(NOT_TEXT.get(nature, "other"), f"{named} is not a text story; Newsdesk takes text items only",
-                       guid=guid, version=version, headline=headline)
+                       guid=_guid(guid), version=version, headline=headline)
     notes = list(notes)
     lang = _lang(item, content)
     html, standfirst, byline, note = _body(item, content, lang)
@@ -215,7 +215,8 @@ def _item(path, item, raw, channel_tz, notes):
 
 
 def _guid(guid):
-    return "newsml:" + guid.strip()
+    """The item's guid as Newsdesk keeps it (Story.guid): "newsml:" and the agency's."""
+    return "newsml:" + guid.strip() if guid.strip() else ""
 
 
 def _all(parent, name):

@@ -116,7 +116,7 @@ def read_ninjs(path, raw, *, channel_tz=None, lenient_agencies=()):
             item = err
         if isinstance(item, Invalid):
             item = Refused(path, item.reason, line=_line_of(text, start, item.path), document=index + 1,
-                           documents=len(docs), field=item.field, guid=_str(_get(doc, "uri")), format="ninjs",
+                           documents=len(docs), field=item.field, guid=_guid(_str(_get(doc, "uri"))), format="ninjs",
                            raw=raw_doc)
         elif isinstance(item, StoryData):
             item.raw = raw_doc
@@ -175,7 +175,8 @@ def _map(doc, channel_tz=None):
     uri = _str(doc.data.get("uri"))
     version = _str(doc.get("version"))
     if kind in NOT_TEXT:
-        return Skipped(NOT_TEXT[kind], _skip_reason(kind, headline), guid=uri, version=version, headline=headline)
+        return Skipped(NOT_TEXT[kind], _skip_reason(kind, headline), guid=_guid(uri), version=version,
+                       headline=headline)
 
     notes = []
     body_html = _body(doc.texts("body"), headline)
@@ -185,7 +186,7 @@ def _map(doc, channel_tz=None):
         types = {_str(r.get(doc.name("contenttype"))).split("/")[0] for r in _renditions(doc)}
         media = next((BY_MEDIA_TYPE[t] for t in ("image", "video", "audio") if t in types), None)
         if not kind and media:  # untyped, no text, and its renditions are pictures or sound
-            return Skipped(media, _skip_reason(media, headline), guid=uri, version=version, headline=headline)
+            return Skipped(media, _skip_reason(media, headline), guid=_guid(uri), version=version, headline=headline)
         # A short text item (NTB sends some) may carry its only text as a description.
         body_html, standfirst = _body(descriptions, headline), ""
         if not body_html and any(kind is None for _, kind, _ in doc.texts("body")):
@@ -243,6 +244,8 @@ def _map(doc, channel_tz=None):
 
 
 def _guid(uri):
+    if not uri.strip():
+        return ""
     guid = "ninjs:" + uri.strip()
     if len(guid) > 500:  # Story.guid's length: a hash keeps an overlong uri unique
         guid = "ninjs:sha256:" + hashlib.sha256(uri.encode()).hexdigest()

@@ -135,7 +135,7 @@ def test_an_invalid_item_is_refused_with_the_line_and_the_rule(tmp_path):
     assert isinstance(refused, Refused)
     assert refused.line == line_of(path, "<urgent>")
     assert "Element '{http://iptc.org/std/nar/2006-10-01/}urgent': This element is not expected." in refused.rule
-    assert refused.field == "newsItem/itemMeta/urgent" and refused.guid.endswith("US-FINANCE-FED")
+    assert refused.field == "newsItem/itemMeta/urgent" and refused.guid == "newsml:urn:newsml:acmenews.com:20161121:US-FINANCE-FED"
     assert str(refused).startswith(f"{path}:{refused.line}: line {refused.line}: Element")
 
 
@@ -169,7 +169,7 @@ def test_an_invalid_item_in_a_message_is_refused_alone(tmp_path):
     first, second = read_agency_file(path)
 
     assert isinstance(first, Item) and first.headline == 'Fed to halt QE to avert "bubble"'
-    assert isinstance(second, Refused) and (second.document, second.documents, second.guid) == (2, 2, "bad")
+    assert isinstance(second, Refused) and (second.document, second.documents, second.guid) == (2, 2, "newsml:bad")
     assert "'eleven' is not a valid value" in second.rule
     assert second.reason.startswith("document 2 of 2: line ")
 

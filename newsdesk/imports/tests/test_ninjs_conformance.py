@@ -108,7 +108,7 @@ def test_iptc_suite_cases_named_in_the_issue(tmp_path):
     body_text = read_agency_file(write(tmp_path, {"uri": "urn:t", "body_text": "Court opens."}))[0]
 
     assert isinstance(person, Refused) and person.field == "person"
-    assert isinstance(picture, Skipped) and picture.kind == "picture" and picture.guid == "urn:p"
+    assert isinstance(picture, Skipped) and picture.kind == "picture" and picture.guid == "ninjs:urn:p"
     assert isinstance(body_text, Item) and body_text.clean_body() == "<p>Court opens.</p>"
 
 
