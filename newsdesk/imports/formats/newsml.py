@@ -32,7 +32,8 @@ _EMPTY_NITF_MODULE = b'<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNa
 NOT_TEXT = {"picture": "picture", "graphic": "picture", "video": "video", "audio": "audio", "animated": "video",
             "composite": "package", "interactive": "interactive item"}
 OTHER_ITEMS = {"packageItem": "package", "conceptItem": "concept", "knowledgeItem": "knowledge item",
-               "planningItem": "planning item", "catalogItem": "catalog", "conceptSet": "concept set"}
+               "planningItem": "planning item", "catalogItem": "catalog", "catalog": "catalog",
+               "conceptSet": "concept set"}
 BODY_FORMATS = {"sportsml": "SportsML", "newsml": "NewsML", "eventsml": "EventsML", "rtf": "RTF", "pdf": "PDF",
                 "msword": "Word", "json": "JSON"}
 _FRACTION = re.compile(r"(\.\d{1,6})\d*")

@@ -203,3 +203,21 @@ def test_the_import_command_publishes_a_text_item_and_skips_pictures_and_package
     page = client.get(story.get_absolute_url()).content.decode()
     assert "Fed to halt QE to avert" in page and "Et, sent luptat luptat" in page
     assert story.source == "Associated Press" and story.byline == "By Meredith Jameson, Staff Reporter"
+
+
+def test_video_and_concept_items_are_skipped_with_the_reason(tmp_path):
+    video = variant(tmp_path, "LISTING_3_Photo_in_NewsML-G2.xml", ("ninat:picture", "ninat:video"), filename="v.xml")
+    concept = tmp_path / "concept.xml"
+    concept.write_text(
+        '<conceptItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:c" version="1" standard="NewsML-G2" '
+        'standardversion="2.35" conformance="power"><catalogRef href="http://www.iptc.org/std/catalog/'
+        'catalog.IPTC-G2-Standards_35.xml"/><itemMeta><itemClass qcode="cinat:concept"/><provider qcode="nprov:IPTC"/>'
+        "<versionCreated>2024-01-01T00:00:00Z</versionCreated></itemMeta><concept><conceptId qcode="
+        '"medtop:01000000"/><name>arts</name></concept></conceptItem>')
+
+    [skipped_video] = read_agency_file(video)
+    [skipped_concept] = read_agency_file(concept)
+
+    assert (skipped_video.kind, skipped_video.guid) == ("video", "newsml:tag:gettyimages.com,2010:GYI0062134533")
+    assert "is not a text story" in skipped_video.reason
+    assert (skipped_concept.kind, skipped_concept.reason) == ("concept", "concept: Newsdesk takes text items only")
