@@ -55,9 +55,13 @@ def for_editor(user):
 
 def diff(alert):
     """The word diff from the version the story has to the alert's version: [(label, HTML)]."""
+    return changes(alert.link.version, alert.version)
+
+
+def changes(old, new):
+    """What changed between two versions of an item, word by word (the revisions' diff)."""
     from newsdesk.newsroom.desk.revisions import text_diff
 
-    old, new = alert.link.version, alert.version
     found = []
     if old.headline != new.headline:
         found.append(("Headline", text_diff(old.headline, new.headline)))
