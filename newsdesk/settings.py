@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "newsdesk.health",
     "newsdesk.backups",
     "newsdesk.directory",  # lists of sections, people and topics; the readers' site map
+    "newsdesk.wire",  # agency copy: channels, the queue, taking items, agencies' later versions
 ]
 
 MIDDLEWARE = [
@@ -389,6 +390,11 @@ NEWSROOM_USERNAME = env_str("NEWSROOM_USERNAME", "editor")
 # How often the serving process publishes scheduled stories whose time has come (0: never;
 # then run `newsdesk publish-due` from cron instead).
 SCHEDULER_SECONDS = env_int("SCHEDULER_SECONDS", 15)
+
+# The wire desk: items nobody took leave the queue after this many days (taken ones stay);
+# each serving process runs the wire channels (0: only `newsdesk wire run` does).
+WIRE_EXPIRE_DAYS = env_int("WIRE_EXPIRE_DAYS", 7)
+WIRE_CHANNELS_IN_SERVE = env_bool("WIRE_CHANNELS_IN_SERVE", True)
 
 HOST = env_str("HOST", "127.0.0.1")
 PORT = env_int("PORT", 8000)

@@ -24,6 +24,7 @@ urlpatterns = [
     # Picture renditions (MEDIA_URL), for a single box; a front server serving /media/ answers first.
     path("media/pictures/<path:name>", pictures.rendition_file, name="picture-file"),
     path("newsroom/pictures/", include("newsdesk.pictures.urls")),
+    path("newsroom/wire/", include("newsdesk.wire.urls")),
     path("newsroom/", include("newsdesk.newsroom.urls")),
     path("", include("newsdesk.stories.urls")),
     path("", include("newsdesk.people.urls")),

@@ -1,13 +1,15 @@
 """What parsers give the import: the shapes of its items and of what becomes of them.
 
-A parser (text.py, ninjs/reading.py) turns a file into `StoryData` (a story as its source gives
-it) and `Skipped` (an item Newsdesk does not publish), or fails with `ImportFailed`;
-saving a file gives an `Outcome` for each item. The parsers' items are plain values, which
-parsing processes make and send on to the one that saves.
+A parser (text.py, and the agency formats in formats/) turns a file into `StoryData` (a story
+as its source gives it), `Skipped` (an item Newsdesk does not take) and `Refused` (a document
+that breaks its format's rules), or fails with `ImportFailed`; saving a file gives an
+`Outcome` for each item. The parsers' items are plain values, which parsing processes make
+and send on to the one that saves.
 """
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
@@ -66,6 +68,11 @@ class StoryData:
     agency: str = ""  # the agency's name as readers are shown it ("TASS")
     format: str = ""  # "ninjs 2.1", "NewsML-G2 2.35", "RSS 2.0"
     raw: str = ""  # the document as received
+    slugline: str = ""
+    creators: list = field(default_factory=list)  # [{"name", "role", "uri"}], as the agency names them
+    contributors: list = field(default_factory=list)
+    provider: str = ""  # who sent it (NewsML-G2's provider), by name or code
+    info_sources: list = field(default_factory=list)  # names (or codes) of the sources it cites
 
     # Worked out once, perhaps ahead in a parsing process (prepare).
     _fingerprint = _slug_base = _body = None
@@ -79,6 +86,11 @@ class StoryData:
             text = json.dumps(data, sort_keys=True, default=str)
             self._fingerprint = hashlib.sha256(text.encode()).hexdigest()
         return self._fingerprint
+
+    @property
+    def version_key(self):
+        """The version as numbers, to compare: "10" is newer than "9", "1.10" than "1.9"."""
+        return version_key(self.version)
 
     def slug_base(self):
         """The slug Story.save would start from for this story's headline."""
@@ -111,7 +123,7 @@ class StoryData:
 
 
 WIRE_FIELDS = {"pub_status", "embargoed", "signals", "ed_note", "dateline", "subjects", "alt_ids", "notes",
-               "agency", "format", "raw"}
+               "agency", "format", "raw", "slugline", "creators", "contributors", "provider", "info_sources"}
 _FIELDS = tuple(f.name for f in fields(StoryData) if f.name != "labels" and f.name not in WIRE_FIELDS)
 
 
@@ -146,12 +158,56 @@ class Outcome:
         return data
 
 
-class Skipped(Exception):
-    """An item a parser recognises but Newsdesk does not publish (a picture-only item, say)."""
+_NUMBERS = re.compile(r"\d+")
 
-    def __init__(self, kind, reason):
+
+def version_key(version):
+    """A version string as a tuple of numbers (empty when it has none): agencies' versions are
+    strings ("10", "2.1") that compare as numbers, never as text."""
+    return tuple(int(n) for n in _NUMBERS.findall(version or "")[:8])
+
+
+class Skipped(Exception):
+    """An item a parser recognises but Newsdesk does not publish (a picture-only item, say):
+    its kind, why, and what identifies it where the document says (for a report; the guid
+    spelled as StoryData.guid is)."""
+
+    def __init__(self, kind, reason, *, guid="", version="", headline=""):
         self.kind, self.reason = kind, reason
+        self.guid, self.version, self.headline = guid, version, headline
         super().__init__(reason)
 
     def __reduce__(self):
-        return type(self), (self.kind, self.reason)
+        return _skipped, (self.kind, self.reason, self.guid, self.version, self.headline)
+
+
+def _skipped(kind, reason, guid, version, headline):
+    return Skipped(kind, reason, guid=guid, version=version, headline=headline)
+
+
+@dataclass
+class Refused:
+    """A document that breaks its format's rules: the file, the document in it (1 for the
+    first; None when the file as a whole is refused), the line, the field and the rule."""
+
+    file: str
+    rule: str
+    line: int | None = None
+    document: int | None = None
+    documents: int = 1  # how many the file holds
+    field: str = ""
+    guid: str = ""  # when the document says who it is, as StoryData.guid spells it ("ninjs:<uri>")
+    format: str = ""
+    raw: str = ""  # the document (or the file's start) as received
+
+    @property
+    def reason(self):
+        """The document and the rule: 'document 2 of 3: field "uri": expected a string'."""
+        where = f"document {self.document} of {self.documents}: " if self.document and self.documents > 1 else ""
+        return where + self.rule
+
+    def __str__(self):
+        return f"{self.file}:{self.line}: {self.reason}" if self.line else f"{self.file}: {self.reason}"
+
+    def as_import_failed(self):
+        return ImportFailed(self.file, self.line, self.reason)

@@ -1,7 +1,7 @@
 """Saving imported stories: one shape for every source format, one place that writes.
 
-Parsers (text.py, ninjs/reading.py) turn a file into `StoryData`; `import_items` saves
-them in one transaction, so a file imports whole or not at all. A file costs a
+Parsers (text.py; formats/ for ninjs, NewsML-G2 and feeds) turn a file into `StoryData`;
+`import_items` saves them in one transaction, so a file imports whole or not at all. A file costs a
 fixed handful of queries whatever it holds: one finds its stories already saved
 and the slugs already taken, one insert writes its new stories and one per table
 their people and topic links (on PostgreSQL, one statement writes all three). People,

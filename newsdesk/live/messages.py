@@ -4,7 +4,9 @@ per process however many readers receive them.
 - `story`: a story is live (new or changed), with its river item and its teaser as HTML;
 - `gone`: a story readers may no longer see (withdrawn, unpublished, deleted);
 - `comment`: a comment shown on a story, with its HTML and the story's comment count;
-- `uncomment`: a comment no longer shown.
+- `uncomment`: a comment no longer shown;
+- `wire`: an item new or changed in the wire queue, by id only (the desk, signed in, fetches
+  its row: agency copy is not for readers' streams).
 A story event that concerns no river (an old story corrected) is not sent to every page;
 its own page is purged and shows the change on the next load."""
 
@@ -49,13 +51,16 @@ def build(events):
 
     last_story_event = {}
     comment_events = []
+    messages = []
     for event in events:
         if event.kind == "story" and event.story_id:
             last_story_event[event.story_id] = event
         elif event.kind == "comment" and event.comment_id:
             comment_events.append(event)
+        elif event.kind == "wire":
+            items = [int(key[5:]) for key in event.keys.split() if key.startswith("wire:") and key[5:].isdigit()]
+            messages.append(Message(event.id, None, sse(event.id, "wire", {"items": items})))
     stories = {s.pk: s for s in Story.objects.for_listing().filter(pk__in=list(last_story_event))}
-    messages = []
     for story_id, event in last_story_event.items():
         story = stories.get(story_id)
         if story is None:

@@ -1,7 +1,8 @@
 """The newsroom's roles, as Django groups of permissions.
 
-Reporter writes and edits their own drafts and sends them for review; editor edits,
-publishes, schedules and withdraws any story and looks after people and topics;
+Reporter writes and edits their own drafts and sends them for review, and takes wire copy
+into drafts; editor edits, publishes, schedules and withdraws any story, looks after people
+and topics, and manages the wire channels;
 moderator runs the comments; admin manages users and settings.
 """
 
@@ -10,6 +11,7 @@ ROLES = {
         "stories.view_story", "stories.add_story", "stories.change_story",
         "people.view_person", "people.view_topic", "stories.view_section",
         "pictures.view_picture", "pictures.add_picture", "pictures.change_picture",
+        "wire.view_wireitem",
     ],
     "Editor": [
         "stories.view_story", "stories.add_story", "stories.change_story", "stories.delete_story",
@@ -18,6 +20,7 @@ ROLES = {
         "people.view_person", "people.add_person", "people.change_person", "people.delete_person",
         "people.view_topic", "people.add_topic", "people.change_topic", "people.delete_topic",
         "pictures.view_picture", "pictures.add_picture", "pictures.change_picture",
+        "wire.view_wireitem", "wire.view_channel", "wire.add_channel", "wire.change_channel", "wire.delete_channel",
     ],
     "Moderator": [
         "comments.moderate_comment", "comments.view_comment", "stories.view_story",

@@ -1,6 +1,8 @@
 """What each serving process starts before it answers: the live feed (purges and open
-pages' streams) and its bid to lead the deployment's background duties."""
+pages' streams), its bid to lead the deployment's background duties, and the wire channels
+(each claimed by one process at a time)."""
 
+from django.conf import settings
 from django.db import close_old_connections
 
 
@@ -12,6 +14,10 @@ def startup():
     try:
         feed.get().started.wait(10)
         leader.start()
+        if settings.WIRE_CHANNELS_IN_SERVE:
+            from newsdesk.wire import channels
+
+            channels.start()
     finally:
         close_old_connections()
     # What is loaded by now (Django, the apps, templates) lives as long as the process: kept out

@@ -152,6 +152,11 @@ def publish(story, *, by, at=None):
         raise WorkflowError("A story needs a headline and a body before it is published.")
     now = timezone.now()
     at = at or now
+    agency_embargo = wire_embargo(story.pk)
+    if agency_embargo and agency_embargo > at:
+        raise WorkflowError(
+            f"The agency's copy this story is built on is under embargo until "
+            f"{timezone.localtime(agency_embargo):%Y-%m-%d %H:%M}: it cannot be published or scheduled before then.")
     if story.embargo_until and story.embargo_until > at:
         at = story.embargo_until
     if at > now:
@@ -160,6 +165,17 @@ def publish(story, *, by, at=None):
     first = story.status != Story.Status.PUBLISHED or not story.published_at
     return _transition(story, by=by, action="publish", status=Story.Status.PUBLISHED,
                        published_at=at if first else story.published_at, withdrawn_reason="")
+
+
+def wire_embargo(pk):
+    """The latest end of the agency embargoes on the wire copy story `pk` is built on, if any
+    (read each time: an agency's later version may move or lift it)."""
+    if not pk:
+        return None
+    from newsdesk.wire.models import WireItem
+
+    return (WireItem.objects.filter(links__story_id=pk, embargoed__isnull=False)
+            .order_by("-embargoed").values_list("embargoed", flat=True).first())
 
 
 def unschedule(story, *, by):
@@ -176,6 +192,13 @@ def withdraw(story, *, by, reason):
         raise WorkflowError("Say why the story is withdrawn: readers see the reason.")
     return _transition(story, by=by, action="withdraw", note=reason, status=Story.Status.WITHDRAWN,
                        withdrawn_reason=reason[:300])
+
+
+def withdraw_for_agency(story, *, reason):
+    """A published story withdrawn because its agency killed the copy, when its channel is
+    set to do so: readers see `reason`; the audit log names no one."""
+    return _transition(story, by=None, action="withdraw", note=f"by the agency's kill: {reason}",
+                       status=Story.Status.WITHDRAWN, withdrawn_reason=reason[:300])
 
 
 def take_wire_version(pk, fields_for, *, people, topics, link=None):
@@ -236,6 +259,8 @@ def publish_due(now=None):
     now = now or timezone.now()
     published = []
     for pk in Story.objects.filter(status=Story.Status.SCHEDULED, published_at__lte=now).values_list("pk", flat=True):
+        if (embargo := wire_embargo(pk)) and embargo > now:
+            continue  # the agency moved its embargo since: it waits
         with transaction.atomic():
             claimed = Story.objects.filter(pk=pk, status=Story.Status.SCHEDULED, published_at__lte=now).update(
                 status=Story.Status.PUBLISHED, modified_at=timezone.now(), revision=F("revision") + 1)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def ninjs(n, payload):
     return {
         "uri": f"urn:hostile:{n}", "type": "text", "version": "1", "versioncreated": "2024-03-01T10:00:00Z",
-        "language": "en", "byline": payload, "slugline": payload,
+        "language": "en", "by": payload, "slugline": payload,
         "headlines": [{"role": "main", "value": payload}],
         "descriptions": [{"role": "summary", "value": payload}],
         "bodies": [{"role": "html", "contenttype": "text/html", "value": payload},
@@ -79,9 +79,8 @@ def test_import_command_refuses_files_that_are_not_stories_with_a_reason(tmp_pat
         "scalar.json": b'"<script>alert(1)</script>"',
         "deep.json": b"[" * 5000 + b"]" * 5000,  # a RecursionError once: a traceback, not a reason
         "long-integer.json": b'{"uri": "urn:x", "type": "text", "urgency": ' + b"9" * 5000 + b"}",
-        "huge-number.json": json.dumps(dict(ninjs(1, "Ferry"), urgency=10**400)).encode(),  # an OverflowError once
-        "not-a-number.json": json.dumps(dict(ninjs(4, "Ferry"), urgency=float("nan"))).encode(),
-        "bad-date.json": json.dumps(dict(ninjs(2, "Ferry"), versioncreated="' OR 1=1 --")).encode(),
+        "not-a-number.json": json.dumps(dict(ninjs(4, "Ferry"), urgency=float("nan"))).encode(),  # not JSON
+        "wrong-version.json": json.dumps(dict(ninjs(2, "Ferry"), standard={"version": "' OR 1=1 --"})).encode(),
     }
     for name, raw in files.items():
         (tmp_path / name).write_bytes(raw)
@@ -95,3 +94,16 @@ def test_import_command_refuses_files_that_are_not_stories_with_a_reason(tmp_pat
         assert f"error: {tmp_path / name}:" in errors, name
     assert "Traceback" not in errors
     assert Story.objects.count() == 0
+
+
+def test_values_ninjs_allows_but_that_mean_nothing_are_taken_with_a_note(tmp_path):
+    """A valid document is never refused: an urgency too large for a float (an OverflowError
+    once) and a time that is no time are left out, saying so."""
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(dict(ninjs(1, "Ferry"), urgency=10**400, versioncreated="' OR 1=1 --")))
+
+    [outcome] = import_file(path)
+
+    assert outcome.action == "created"
+    story = outcome.story
+    assert story.urgency is None and story.headline == "Ferry"

@@ -1,36 +1,27 @@
 """Reading IPTC ninjs JSON documents, versions 1.x, 2.x and 3.x.
 
-A file holds one document or a JSON array of them. Each is checked against the
-IPTC JSON Schema of its version (in schemas/, MIT licensed by IPTC) and becomes
-`StoryData`; picture, audio and video items come back as `Skipped`.
+A file holds one document or a JSON array of them. Each is held to the IPTC schema of the
+version it declares (validation.py) and becomes `StoryData` with everything it says, even
+without a headline or a body (the wire desk shows what it has; the import skips it, saying
+why); picture, audio and video items come back as `Skipped`, invalid documents as `Refused`
+naming the file, the document, the field and the rule.
 
 The versions name the same things differently: 1.x has `headline`, `body_*` and
 `byline`, 2.x has `headlines`, `bodies` and `by`, and 3.x spells 2.x's names in
 camelCase (`versionCreated`, `pubStatus`). `_Doc` reads all three by 2.x names.
 """
 
-import functools
 import hashlib
 import json
 import re
 from datetime import UTC, datetime
-from pathlib import Path
-
-import jsonschema_rs
-from jsonschema.exceptions import best_match
-from jsonschema.validators import validator_for
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
 
-from ..items import ImportFailed, Skipped, StoryData
+from ..items import ImportFailed, Refused, Skipped, StoryData
 from ..text import decode
-
-SCHEMAS = Path(__file__).with_name("schemas")
-VERSIONS = sorted(p.stem.split("_")[1] for p in SCHEMAS.glob("ninjs-schema_*.json"))
-LATEST = {v.split(".")[0]: v for v in VERSIONS}  # sorted, so each major's newest minor wins
+from .validation import Invalid, check, field_name, show
 
 # Items that are not stories, by `type`, and the kind they are reported as (events: 3.x planning).
 NOT_TEXT = {"picture": "picture", "graphic": "picture", "audio": "audio", "video": "video", "event": "event",
@@ -44,64 +35,15 @@ V1_NAMES = {
 V3_NAMES = {
     "versioncreated": "versionCreated", "firstcreated": "firstCreated", "contentcreated": "contentCreated",
     "embargoed": "embargoedUntil", "pubstatus": "pubStatus", "copyrightholder": "copyrightHolder",
-    "infosources": "infoSources", "contenttype": "contentType",
+    "infosources": "infoSources", "contenttype": "contentType", "altids": "altIds", "ednote": "edNote",
 }
-V3_ONLY = set(V3_NAMES.values()) | {"altIds", "edNote", "usageTerms", "rightsInfo", "representationType"}
 PLURAL = {"headline": "headlines", "body": "bodies", "description": "descriptions"}
-TYPE_NAMES = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-              "array": "a list (JSON array)", "object": "an object (JSON {...})", "null": "null"}
 NOT_SUMMARIES = {"creditline", "credit", "writer", "byline", "alt"}  # description roles
 # What export.py writes where ninjs has no property of its own (a Newsdesk story read back).
 BRIEF_PROFILE, SECTION_REL, ALT_ROLE, LINK_NAME = "brief", "section", "alt", "article"
 _HEADLINE_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _FIGURE = re.compile(r"<figure\b.*?</figure\s*>", re.I | re.S)
 _BLOCK = re.compile(r"<(p|h[1-6]|blockquote|ul|ol)\b", re.I)
-UNKNOWN_BANS = {"additionalProperties", "unevaluatedProperties"}
-_VERSION_IN_URL = re.compile(r"ninjs-schema_(\d+\.\d+)")
-
-
-class _Invalid(Exception):
-    """A document that breaks the rules: the path of the field at fault, and why."""
-
-    def __init__(self, path, reason):
-        super().__init__(reason)
-        self.path, self.reason = list(path), reason
-
-
-# Our own registry, so that no schema is ever fetched from the web. 2.x and 3.x point
-# `geojson` at geojson.org; we keep no copy and do not check places' geometry.
-_REGISTRY = Registry().with_resource(
-    "https://geojson.org/schema/GeoJSON.json",
-    Resource.from_contents({"type": "object"}, default_specification=DRAFT202012),
-)
-
-
-@functools.cache
-def _validator(version):
-    """Compiled once per version: a benchmark imports 10,000 documents."""
-    schema = _lenient(json.loads((SCHEMAS / f"ninjs-schema_{version}.json").read_text(encoding="utf-8")))
-    return validator_for(schema)(schema, registry=_REGISTRY)
-
-
-@functools.cache
-def _fast_validator(version):
-    schema = _lenient(json.loads((SCHEMAS / f"ninjs-schema_{version}.json").read_text(encoding="utf-8")))
-    return jsonschema_rs.validator_for(schema, retriever=_offline)
-
-
-def _offline(uri):
-    if uri.startswith("https://geojson.org/"):
-        return {"type": "object"}
-    raise ValueError(f"{uri} is not fetched: ninjs schemas are validated offline")
-
-
-def _lenient(node):
-    """The schema without its bans on unknown properties. Feeds add their own (TT's ttninjs)
-    or newer ones to older versions, and they take nothing from a story; the types of the
-    properties ninjs defines are still checked. (Validating is also faster without them.)"""
-    if isinstance(node, dict):
-        return {k: _lenient(v) for k, v in node.items() if not (k in UNKNOWN_BANS and v is False)}
-    return [_lenient(v) for v in node] if isinstance(node, list) else node
 
 
 class _Doc:
@@ -142,90 +84,101 @@ def _text_kind(role, contenttype, value):
     return "html" if value.lstrip().startswith("<") else "text"  # no hint: markup looks like markup
 
 
-def parse_ninjs(path, raw):
-    """The items of a ninjs file: StoryData for text, Skipped for media."""
-    text = decode(path, raw) if isinstance(raw, bytes) else raw
+def read_ninjs(path, raw, *, channel_tz=None, lenient_agencies=()):
+    """The items of a ninjs file: StoryData for text, Skipped for media, Refused for a document
+    (or a file) that breaks the rules. `lenient_agencies` names the agencies (by copyright
+    holder or source; "*" for any) whose own properties are let through with a note."""
+    path = str(path)
     try:
-        data = json.loads(text)
+        text = decode(path, raw) if isinstance(raw, bytes) else raw
+        data = json.loads(text, parse_constant=_no_constant)
+    except ImportFailed as err:
+        return [Refused(path, err.reason, line=err.line, format="ninjs")]
     except json.JSONDecodeError as err:
-        raise ImportFailed(path, err.lineno, f"invalid JSON: {err.msg} (column {err.colno})") from None
+        return [Refused(path, f"invalid JSON: {err.msg} (column {err.colno})", line=err.lineno, format="ninjs",
+                        raw=err.doc[:2000])]
     except RecursionError:
-        raise ImportFailed(path, 1, "invalid JSON: arrays or objects nested too deeply to be a story") from None
+        return [Refused(path, "invalid JSON: arrays or objects nested too deeply to be a story", line=1,
+                        format="ninjs")]
     except ValueError as err:  # an integer longer than Python reads (sys.set_int_max_str_digits)
-        raise ImportFailed(path, 1, f"invalid JSON: {err}") from None
+        return [Refused(path, f"invalid JSON: {err}", line=1, format="ninjs")]
     docs = data if isinstance(data, list) else [data]
     if not docs:
-        raise ImportFailed(path, 1, "an empty JSON array: no ninjs documents in it")
-    items = []
+        return [Refused(path, "an empty JSON array: no ninjs documents in it", line=1, format="ninjs")]
+    items, spans = [], _doc_spans(text) if isinstance(data, list) else [(0, text)]
     for index, doc in enumerate(docs):
+        start, raw_doc = spans[index]
         try:
-            items.append(_item(doc))
+            item = _item(doc, channel_tz, lenient_agencies)
         except RecursionError:
-            raise ImportFailed(path, 1, "a JSON value nested too deeply to be a story") from None
-        except _Invalid as err:
-            where = f"document {index + 1} of {len(docs)}: " if isinstance(data, list) else ""
-            start = _doc_start(text, index) if isinstance(data, list) else 0
-            raise ImportFailed(path, _line_of(text, start, err.path), where + err.reason) from None
+            item = Invalid([], "a JSON value nested too deeply to be a story")
+        except Invalid as err:
+            item = err
+        if isinstance(item, Invalid):
+            item = Refused(path, item.reason, line=_line_of(text, start, item.path), document=index + 1,
+                           documents=len(docs), field=item.field, guid=_guid(_str(_get(doc, "uri"))), format="ninjs",
+                           raw=raw_doc)
+        elif isinstance(item, StoryData):
+            item.raw = raw_doc
+        items.append(item)
     return items
 
 
-def _item(data):
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_ninjs(path, raw):
+    """The items of a ninjs file as the import takes them: the first document refused fails the
+    whole file (ImportFailed)."""
+    items = read_ninjs(path, raw)
+    refused = next((item for item in items if isinstance(item, Refused)), None)
+    if refused is not None:
+        raise refused.as_import_failed()
+    return items
+
+
+def _get(doc, key):
+    return doc.get(key) if isinstance(doc, dict) else None
+
+
+def _item(data, channel_tz, lenient_agencies):
     if not isinstance(data, dict):
-        raise _Invalid([], f"expected a ninjs document (a JSON object), got {_show(data)}")
-    version = _version(data)
-    # The compiled (Rust) validator answers valid-or-not in microseconds; only a document
-    # it doubts is walked again by `jsonschema`, whose answer decides and names the field.
-    if not _fast_validator(version).is_valid(data):
-        error = best_match(_validator(version).iter_errors(data))
-        if error is not None:
-            raise _schema_error(error, version)
-    return _map(_Doc(data, version.split(".")[0]))
+        raise Invalid([], f"expected a ninjs document (a JSON object), got {show(data)}")
+    agency = _agency_of(data)
+    lenient = "*" in lenient_agencies or agency.casefold() in {a.casefold() for a in lenient_agencies}
+    version, notes = check(data, lenient=lenient)
+    item = _map(_Doc(data, version.split(".")[0]), channel_tz)
+    if isinstance(item, StoryData):
+        item.format, item.notes = f"ninjs {version}", notes + item.notes
+    return item
 
 
-def _version(data):
-    """The schema version the document declares, else the newest of the major its shape shows."""
-    std = data.get("$standard") or data.get("standard")  # 1.x spells it with "$"
-    field = "$standard.version" if "$standard" in data else "standard.version"
-    declared = std.get("version") if isinstance(std, dict) and isinstance(std.get("version"), str) else None
-    if declared is None and isinstance(data.get("$schema"), str):
-        match = _VERSION_IN_URL.search(data["$schema"])
-        declared, field = (match[1] if match else None), "$schema"
-    if declared is not None:
-        declared = declared.strip()
-        if declared in VERSIONS or declared.split(".")[0] in LATEST:  # or a minor newer than ours
-            return declared if declared in VERSIONS else LATEST[declared.split(".")[0]]
-        reason = f'field "{field}": unknown ninjs version "{declared}" (1.x, 2.x and 3.x are read)'
-        raise _Invalid([field.split(".")[0]], reason)
-    if V3_ONLY & data.keys():
-        return LATEST["3"]
-    if "headline" in data or any(k.startswith(("body_", "description_")) for k in data):
-        return LATEST["1"]
-    return LATEST["2"]
+def _agency_of(data):
+    """The agency a document comes from, by the names any version gives it (before validating)."""
+    for key in ("copyrightholder", "copyrightHolder"):
+        if isinstance(data.get(key), str) and data[key].strip():
+            return data[key].strip()
+    for key in ("infosources", "infoSources", "infosource"):
+        sources = data.get(key)
+        for source in sources if isinstance(sources, list) else []:
+            if isinstance(source, dict) and isinstance(source.get("name"), str) and source["name"].strip():
+                return source["name"].strip()
+    return ""
 
 
-def _schema_error(err, version):
-    path = list(err.absolute_path)
-    if err.validator == "required":
-        wanted = err.validator_value if isinstance(err.validator_value, list) else [path.pop()]  # draft 3
-        missing = next((k for k in wanted if k not in err.instance), wanted[0])
-        return _Invalid(path, f'field "{_field(path + [missing])}" is required (ninjs {version})')
-    where = f'field "{_field(path)}"' if path else "the document"
-    if err.validator == "type":
-        types = [err.validator_value] if isinstance(err.validator_value, str) else err.validator_value
-        expected = " or ".join(TYPE_NAMES.get(t, t) for t in types)
-        return _Invalid(path, f"{where}: expected {expected}, got {_show(err.instance)}")
-    if err.validator == "enum":
-        expected = ", ".join(map(str, err.validator_value))
-        return _Invalid(path, f"{where}: expected one of {expected}, got {_show(err.instance)}")
-    return _Invalid(path, f"{where}: {err.message} (ninjs {version})")
-
-
-def _map(doc):
+def _map(doc, channel_tz=None):
+    """A valid document as StoryData (Skipped for media): all it says, nothing it does not.
+    A headline or a body may be empty; the import decides what it takes."""
     kind, headlines = doc.get("type"), doc.texts("headline")
     headline = _best_headline(headlines)
+    uri = _str(doc.data.get("uri"))
+    version = _str(doc.get("version"))
     if kind in NOT_TEXT:
-        return Skipped(NOT_TEXT[kind], _skip_reason(kind, headline))
+        return Skipped(NOT_TEXT[kind], _skip_reason(kind, headline), guid=_guid(uri), version=version,
+                       headline=headline)
 
+    notes = []
     body_html = _body(doc.texts("body"), headline)
     descriptions = [t for t in doc.texts("description") if t[0] not in NOT_SUMMARIES]
     standfirst = _plain(descriptions)
@@ -233,51 +186,66 @@ def _map(doc):
         types = {_str(r.get(doc.name("contenttype"))).split("/")[0] for r in _renditions(doc)}
         media = next((BY_MEDIA_TYPE[t] for t in ("image", "video", "audio") if t in types), None)
         if not kind and media:  # untyped, no text, and its renditions are pictures or sound
-            return Skipped(media, _skip_reason(media, headline))
+            return Skipped(media, _skip_reason(media, headline), guid=_guid(uri), version=version, headline=headline)
         # A short text item (NTB sends some) may carry its only text as a description.
         body_html, standfirst = _body(descriptions, headline), ""
-        if not body_html:
-            return Skipped(kind or "text", _skip_reason(kind or "text", headline, "has no text body"))
-
-    uri = doc.data.get("uri", "")  # the schema requires it, as a string
+        if not body_html and any(kind is None for _, kind, _ in doc.texts("body")):
+            notes.append("body cannot be shown: it is in a format other than HTML or plain text")
     if not uri.strip():
-        raise _Invalid(["uri"], 'field "uri" is empty: it identifies the story from version to version')
-    if not headline:
-        field = "headline" if doc.major == "1" else "headlines"
-        raise _Invalid([field] if headlines else [], f'field "{field}" is required: a story needs a headline')
+        return Skipped(kind or "text", _skip_reason(kind or "text", headline, 'has an empty "uri", which would '
+                       "identify it from version to version"), version=version, headline=headline)
 
-    versioncreated, firstcreated = _when(doc, "versioncreated"), _when(doc, "firstcreated")
-    published_at, embargoed = firstcreated or versioncreated, _when(doc, "embargoed")
+    when = {key: _when(doc, key, channel_tz, notes) for key in ("versioncreated", "firstcreated", "embargoed",
+                                                                "contentcreated")}
+    versioncreated, firstcreated, embargoed = when["versioncreated"], when["firstcreated"], when["embargoed"]
+    published_at = firstcreated or versioncreated
     if embargoed and (published_at is None or embargoed > published_at):
         published_at = embargoed  # readers see it once the embargo lifts
     subjects = _names(doc, "subjects", lambda e: e.get("rel") != SECTION_REL)
     is_brief = doc.get("profile") == BRIEF_PROFILE
+    pub_status = _str(doc.get("pubstatus")) or "usable"
+    byline = " ".join(_str(doc.get("by")).split())
+    info_sources = _names(doc, "infosources")
+    # The wire credit: the copyright holder (dpa, NTB, TT), else the first info source.
+    source = _str(doc.get("copyrightholder")).strip() or next(iter(info_sources), "")
     return StoryData(
         guid=_guid(uri),
         kind=Story.Kind.BRIEF if is_brief else Story.Kind.ARTICLE,
         headline=headline,
         body_html=body_html,
         standfirst=standfirst,
-        byline=" ".join((doc.get("by") or "").split()),
-        # The wire credit: the copyright holder (dpa, NTB, TT), else the first info source.
-        source=(doc.get("copyrightholder") or "").strip() or next(iter(_names(doc, "infosources")), ""),
+        byline=byline,
+        source=source,
         section=next(iter(_names(doc, "subjects", lambda e: e.get("rel") == SECTION_REL)), ""),
         people=_names(doc, "people"),
         topics=subjects + _names(doc, "organisations") + _names(doc, "places"),
-        language=doc.get("language") or "",
-        urgency=_urgency(doc),
+        language=_str(doc.get("language")),
+        urgency=_urgency(doc, notes),
         # Withheld and canceled items are never published, whatever else they say.
-        status=Story.Status.PUBLISHED if doc.get("pubstatus", "usable") == "usable" else Story.Status.WITHDRAWN,
+        status=Story.Status.PUBLISHED if pub_status == "usable" else Story.Status.WITHDRAWN,
         published_at=published_at,
         updated_at=versioncreated,
-        created_at=firstcreated or _when(doc, "contentcreated"),
-        version=doc.get("version") or "",
+        created_at=firstcreated or when["contentcreated"],
+        version=version,
         pictures=_pictures(doc),
         link_guid=_link_guid(doc) if is_brief else "",
+        pub_status=pub_status,
+        embargoed=embargoed,
+        ed_note=" ".join(_str(doc.get("ednote")).split()),
+        dateline=_str(doc.data.get("located")).strip(),
+        slugline=_str(doc.data.get("slugline")).strip(),
+        subjects=_subjects(doc),
+        alt_ids=_alt_ids(doc),
+        creators=[{"name": byline, "role": "", "uri": ""}] if byline else [],
+        info_sources=info_sources,
+        agency=source,
+        notes=notes,
     )
 
 
 def _guid(uri):
+    if not uri.strip():
+        return ""
     guid = "ninjs:" + uri.strip()
     if len(guid) > 500:  # Story.guid's length: a hash keeps an overlong uri unique
         guid = "ninjs:sha256:" + hashlib.sha256(uri.encode()).hexdigest()
@@ -337,28 +305,59 @@ def _renditions(doc):
     return [r for r in found if isinstance(r, dict)]
 
 
-def _when(doc, key):
+def _when(doc, key, channel_tz, notes):
+    """A date and time; one without an offset is in the channel's time zone (UTC without one).
+    The schemas assert no format, so one that is no date is noted, not refused."""
     value = doc.get(key)
-    if value is None:
+    if not isinstance(value, str):
         return None
     try:
-        when = datetime.fromisoformat(value)  # takes "Z" and "+02:00" alike
+        when = datetime.fromisoformat(value.strip())  # takes "Z" and "+02:00" alike
     except ValueError:
-        field = doc.name(key)
-        raise _Invalid([field], f'field "{field}": expected a date and time, got {_show(value)}') from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)  # wire times without an offset are UTC
+        notes.append(f'field "{doc.name(key)}": {show(value)} is no date and time; left out')
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=channel_tz or UTC)
 
 
-def _urgency(doc):
+def _urgency(doc, notes):
+    """1 (most urgent) to 9. 1.x and 2.x allow any number (3.x's schema checks the range)."""
     value = doc.get("urgency")
-    # 1.x, 2.x: any number; the range first, as a huge integer has no float to ask
-    if value is not None and not (1 <= value <= 9 and float(value).is_integer()):
-        raise _Invalid(["urgency"], f'field "urgency": expected a whole number from 1 to 9, got {_show(value)}')
-    return None if value is None else int(value)
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    # the range first, as a huge integer has no float to ask
+    if not (1 <= value <= 9 and float(value).is_integer()):
+        notes.append(f'field "urgency": {show(value)} is not a whole number from 1 to 9; left out')
+        return None
+    return int(value)
+
+
+def _subjects(doc):
+    """[code, name] of each subject: its uri or literal, and its name."""
+    entries = doc.get("subjects")
+    found = []
+    for e in entries if isinstance(entries, list) else []:
+        if isinstance(e, dict) and e.get("rel") != SECTION_REL:
+            code, name = _str(e.get("uri")) or _str(e.get("literal")), _str(e.get("name"))
+            if code or name:
+                found.append([code, name])
+    return found
+
+
+def _alt_ids(doc):
+    """Other identifiers by role: 1.x's and 2.0's object ({"itemid": ...}), 2.x's and 3.x's list."""
+    found = doc.get("altids")
+    if isinstance(found, dict):
+        return {str(k): v for k, v in found.items() if isinstance(v, str)}
+    ids = {}
+    for entry in found if isinstance(found, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("value"), str):
+            ids.setdefault(_str(entry.get("role")) or "id", entry["value"])
+    return ids
 
 
 def _names(doc, key, keep=lambda entry: True):
-    entries = doc.get(key) or []
+    entries = doc.get(key)
+    entries = entries if isinstance(entries, list) else []
     return [e["name"] for e in entries
             if isinstance(e, dict) and isinstance(e.get("name"), str) and e["name"].strip() and keep(e)]
 
@@ -405,25 +404,17 @@ def _str(value):
     return value if isinstance(value, str) else ""
 
 
-def _show(value):
-    shown = json.dumps(value, ensure_ascii=False)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
-
-
-def _field(path):
-    """["headlines", 0, "value"] -> headlines[0].value"""
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
-
-
-def _doc_start(text, index):
-    """Where document `index` of a top-level array starts (looked up only for an error)."""
-    decoder, pos = json.JSONDecoder(), text.index("[") + 1
-    for _ in range(index + 1):
+def _doc_spans(text):
+    """Where each document of a top-level array starts, and its text."""
+    decoder, pos, spans = json.JSONDecoder(), text.index("[") + 1, []
+    while True:
         while text[pos] in " \t\r\n,":
             pos += 1
+        if text[pos] == "]":
+            return spans
         start = pos
         _, pos = decoder.raw_decode(text, pos)
-    return start
+        spans.append((start, text[start:pos]))
 
 
 def _line_of(text, start, path):

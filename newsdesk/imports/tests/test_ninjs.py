@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from newsdesk.imports.formats import Refused, read_agency_file
 from newsdesk.imports.reader import import_file
 from newsdesk.imports.services import ImportFailed
 from newsdesk.people.models import Person, Topic
@@ -62,6 +63,12 @@ def run_import(*args):
 def import_fails(path):
     with pytest.raises(ImportFailed) as failed:
         import_file(path)
+    return failed.value
+
+
+def import_fails_lenient(path):
+    with pytest.raises(ImportFailed) as failed:
+        import_file(path, lenient=("*",))
     return failed.value
 
 
@@ -306,11 +313,39 @@ def test_ninjs_1_x_document_with_several_items_in_an_array(tmp_path):
     assert first.byline == "A. Writer" and first.body == "<p>One.</p>" and first.topics.get().name == "Weather"
 
 
-def test_agency_extensions_are_accepted(tmp_path):
+def test_agency_extensions_are_refused_naming_the_property_and_its_line(tmp_path):
     doc = text_item(**{"x-agency-desk": {"code": 7}})
-    doc["headlines"][0]["x-agency-style"] = "bold"
+    path = write(tmp_path, doc)
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"x-agency-desk"' in text)
 
-    assert [o.action for o in import_file(write(tmp_path, doc))] == ["created"]
+    failed = import_fails(path)
+
+    assert failed.reason.startswith('field "x-agency-desk": ninjs 2.2 has no such property')
+    assert failed.line == line
+    assert Story.objects.count() == 0
+
+
+def test_a_lenient_import_takes_an_agencys_own_properties_with_a_note(tmp_path):
+    doc = text_item(copyrightholder="TT", **{"x-agency-desk": {"code": 7}})
+    doc["headlines"][0]["x-agency-style"] = "bold"
+    path = write(tmp_path, doc)
+
+    [item] = read_agency_file(path, lenient_agencies=["tt"])
+    assert item.headline == "Harbour ferry returns after winter repairs"
+    assert item.notes == ['does not conform: ninjs 2.2 has no properties "headlines[0].x-agency-style", '
+                          '"x-agency-desk"; accepted as the agency\'s own']
+    assert isinstance(read_agency_file(path, lenient_agencies=["NTB"])[0], Refused)  # another agency's channel
+
+    assert "1 created" in run_import("--lenient-for", "TT", path)
+    assert Story.objects.get().headline == "Harbour ferry returns after winter repairs"
+
+
+def test_a_lenient_import_still_checks_the_properties_ninjs_defines(tmp_path):
+    doc = text_item(**{"x-agency-desk": 7, "urgency": "high"})
+
+    failed = import_fails_lenient(write(tmp_path, doc))
+
+    assert 'field "urgency": expected a number, got "high"' in failed.reason
 
 
 def test_item_without_any_text_is_skipped(tmp_path):
@@ -318,7 +353,32 @@ def test_item_without_any_text_is_skipped(tmp_path):
     outcome = import_file(write(tmp_path, doc))[0]
 
     assert (outcome.kind, outcome.action) == ("text", "skipped")
-    assert "has no text body" in outcome.reason
+    assert outcome.reason.startswith('text item "Empty" has no text body')
+
+
+def test_valid_item_without_a_headline_is_skipped_by_the_import_and_read_for_the_desk(tmp_path):
+    doc = {"uri": "urn:test:no-headline", "type": "text", "body_text": "Ferries stop at noon."}  # ninjs 1.x
+    path = write(tmp_path, doc)
+
+    outcome = import_file(path)[0]
+
+    assert (outcome.kind, outcome.action) == ("text", "skipped")
+    assert outcome.reason == "text item has no headline; Newsdesk imports text stories with a headline and a body only"
+    assert Story.objects.count() == 0
+    [item] = read_agency_file(path)
+    assert item.headline == "" and item.clean_body() == "<p>Ferries stop at noon.</p>"
+    assert item.guid == "ninjs:urn:test:no-headline" and item.format == "ninjs 1.6"
+
+
+def test_values_the_schema_allows_but_that_mean_nothing_are_noted_not_refused(tmp_path):
+    doc = text_item(urgency=12, versioncreated="Last Tuesday")  # 2.x: urgency is any number, no date format
+
+    [item] = read_agency_file(write(tmp_path, doc))
+
+    assert item.urgency is None and item.updated_at is None
+    assert item.notes == ['field "versioncreated": "Last Tuesday" is no date and time; left out',
+                          'field "urgency": 12 is not a whole number from 1 to 9; left out']
+    assert [o.action for o in import_file(write(tmp_path, doc))] == ["created"]
 
 
 # --- documents that are not ninjs ------------------------------------------------------------
@@ -333,14 +393,14 @@ def test_item_without_any_text_is_skipped(tmp_path):
          3, 'field "headline": expected a string, got ["Not", "a", "string"]'),
         ('{\n  "headlines": [{"value": "No uri"}],\n  "bodies": [{"value": "b"}]\n}',
          1, 'field "uri" is required'),
-        ('{\n  "uri": "urn:x",\n  "type": "text",\n  "bodies": [{"value": "No headline"}]\n}',
-         1, 'field "headlines" is required: a story needs a headline'),
+        ('{\n  "uri": "urn:x",\n  "type": "text",\n  "person": "Francesco Schettino"\n}',
+         4, 'field "person": expected a list (JSON array), got "Francesco Schettino" (ninjs 1.6); no ninjs schema accepts it'),
         ('{\n  "uri": "urn:x",\n  "headlines": [{"value": "h"}],\n  "bodies": [],\n  "pubstatus": "gone"\n}',
          5, 'field "pubstatus": expected one of usable, withheld, canceled, got "gone"'),
-        ('{\n  "uri": "urn:x",\n  "headlines": [{"value": "h"}],\n  "bodies": [{"value": "b"}],\n  "urgency": 12\n}',
-         5, 'field "urgency": expected a whole number from 1 to 9, got 12'),
-        ('{\n  "uri": "urn:x",\n  "headlines": [{"value": "h"}],\n  "bodies": [{"value": "b"}],\n  "versioncreated": "Tue"\n}',
-         5, 'field "versioncreated": expected a date and time'),
+        ('{\n  "standard": {"version": "3.1"},\n  "uri": "urn:x",\n  "headlines": [{"value": "h"}],\n  "urgency": 12\n}',
+         5, 'field "urgency": 12 is greater than the maximum of 9 (ninjs 3.1)'),
+        ('{\n  "uri": "urn:x",\n  "headline": "h",\n  "version": 2,\n  "$standard": {"version": "1.3"}\n}',
+         4, 'field "version": expected a string, got 2 (ninjs 1.3)'),
         ('{\n  "uri": "urn:x",\n  "headlines": {"value": "h"},\n  "bodies": [{"value": "b"}]\n}',
          3, 'field "headlines": expected a list (JSON array), got {"value": "h"}'),
         ('{\n  "$standard": {"version": "7.0"},\n  "uri": "urn:x"\n}',
@@ -351,7 +411,7 @@ def test_item_without_any_text_is_skipped(tmp_path):
         ("[1, 2]", 1, "document 1 of 2: expected a ninjs document (a JSON object), got 1"),
         ("[]", 1, "no ninjs documents"),
     ],
-    ids=["wrong-type", "1.x-wrong-type", "no-uri", "no-headline", "bad-pubstatus", "bad-urgency", "bad-date",
+    ids=["wrong-type", "1.x-wrong-type", "no-uri", "person-as-string", "bad-pubstatus", "3.x-urgency", "1.3-version",
          "headlines-not-a-list", "unknown-version", "invalid-json", "not-an-object", "array-of-numbers",
          "empty-array"],
 )
@@ -374,7 +434,7 @@ def test_one_bad_document_in_an_array_saves_none_of_them(tmp_path):
 
     failed = import_fails(path)
 
-    assert failed.reason == 'document 2 of 2: field "headlines[0].value": expected a string, got null'
+    assert failed.reason.startswith('document 2 of 2: field "headlines[0].value": expected a string, got null')
     assert failed.line == bad_line
     assert Story.objects.count() == 0
 

@@ -100,12 +100,12 @@ def test_a_few_files_are_parsed_here(tmp_path, monkeypatch):
     assert error is None and [row["action"] for row in rows] == ["created"]
 
 
-def die(paths, date, now):
+def die(paths, *options):
     os._exit(9)  # as a parsing process killed for its memory would
 
 
 def test_files_of_a_parsing_process_that_dies_are_parsed_here(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "_submit", lambda pool, batch, date, now: pool.submit(die, batch, date, now))
+    monkeypatch.setattr(reader, "_submit", lambda pool, batch, options: pool.submit(die, batch, *options))
 
     rows, _, error = run(make_folder(tmp_path), "--workers", "1")
 

@@ -70,6 +70,6 @@ def test_home_takes_a_fixed_number_of_queries(editor_client, editor, django_asse
         make_article(headline=f"Out {n}")
     editor_client.get(reverse("newsroom:home"))  # the session's first request records it in its account's list
     # session, user, the session's row in its account's list, user and group permissions, the reader
-    # profile (masthead), people and topics for the datalist, and the four lists
-    with django_assert_num_queries(12):
+    # profile (masthead), people and topics for the datalist, the four lists and the open wire alerts
+    with django_assert_num_queries(13):
         editor_client.get(reverse("newsroom:home"))

@@ -1,0 +1,225 @@
+"""Running the channels: a folder's new files, a URL's new answer, into the queue.
+
+Each run claims its channel first with a lease (a conditional UPDATE on its row, which
+PostgreSQL and SQLite both do atomically): one process at a time runs a channel, however
+many serve, and a process that dies lets go when its lease runs out."""
+
+import base64
+import datetime
+import logging
+import os
+import shutil
+import socket
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+from django.db import close_old_connections
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import ingest
+from .models import Channel, ChannelError
+
+log = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(seconds=30)
+FOLDER_EVERY = datetime.timedelta(seconds=0.5)  # a dropped file is taken within a second
+MAX_BACKOFF = datetime.timedelta(hours=1)
+KEEP_ERRORS = 20
+PART_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class ChannelFailed(Exception):
+    """A run that could not be done (folder missing, server error): kept on the channel's page."""
+
+
+def claim(channel_id, owner=OWNER, now=None):
+    """This process's lease on the channel, if no other holds one; True when it got it."""
+    now = now or timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now) | Q(lease_owner=owner)
+    return Channel.objects.filter(free, pk=channel_id).update(lease_owner=owner, lease_until=now + LEASE) == 1
+
+
+def release(channel_id, owner=OWNER):
+    Channel.objects.filter(pk=channel_id, lease_owner=owner).update(lease_owner="", lease_until=None)
+
+
+def due(now=None):
+    now = now or timezone.now()
+    return list(Channel.objects.filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now), paused=False)
+                .values_list("pk", flat=True))
+
+
+def run_channel(channel_id, owner=OWNER):
+    """Claim and run one channel once; the results, or None when another process has it."""
+    if not claim(channel_id, owner):
+        return None
+    try:
+        channel = Channel.objects.get(pk=channel_id)
+        if channel.paused:
+            return []
+        now = timezone.now()
+        try:
+            results = run_folder(channel) if channel.kind == Channel.Kind.FOLDER else run_url(channel)
+        except ChannelFailed as failure:
+            _failed(channel, str(failure), now)
+            return []
+        _succeeded(channel, results, now)
+        return results
+    finally:
+        release(channel_id, owner)
+
+
+def _succeeded(channel, results, now):
+    every = FOLDER_EVERY if channel.kind == Channel.Kind.FOLDER else datetime.timedelta(seconds=max(channel.interval, 1))
+    counts = dict(channel.counts or {})
+    for result in results:
+        counts[result.action] = counts.get(result.action, 0) + 1
+    Channel.objects.filter(pk=channel.pk).update(last_run_at=now, last_ok_at=now, failures=0, counts=counts,
+                                                 next_run_at=now + every)
+
+
+def _failed(channel, text, now):
+    """Kept for the status page; the next try waits longer after each failure in a row."""
+    log.warning("wire channel %s: %s", channel.name, text)
+    ChannelError.objects.create(channel=channel, at=now, text=text[:2000])
+    old = ChannelError.objects.filter(channel=channel).values_list("pk", flat=True)[KEEP_ERRORS:]
+    ChannelError.objects.filter(pk__in=list(old)).delete()
+    base = FOLDER_EVERY * 4 if channel.kind == Channel.Kind.FOLDER else datetime.timedelta(seconds=max(channel.interval, 1))
+    wait = min(base * (2 ** min(channel.failures, 12)), MAX_BACKOFF)
+    Channel.objects.filter(pk=channel.pk).update(last_run_at=now, failures=F("failures") + 1, next_run_at=now + wait)
+
+
+# Folders ---------------------------------------------------------------------------------
+
+def run_folder(channel):
+    folder = Path(channel.path)
+    if not channel.path or not folder.is_dir():
+        raise ChannelFailed(f"the folder {channel.path or '(none)'} is not there")
+    results = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        if path.name.startswith(".") or path.name.lower().endswith(PART_SUFFIXES):
+            continue  # still being written, or not for us
+        found = ingest.read_file(path, channel=channel)
+        raw = ""
+        if any(isinstance(entry, ingest.Refused) for entry in found):
+            raw = path.read_bytes()[:200_000].decode("utf-8", "replace")
+        file_results = ingest.take_in(found, file=path.name, channel=channel, raw_file=raw)
+        refused = [r for r in file_results if r.action == "refused"]
+        _move(path, folder / ("refused" if refused else "done"),
+              "\n".join(r.reason for r in refused) if refused else None)
+        results.extend(file_results)
+    return results
+
+
+def _move(path, into, reason):
+    """Out of the way of the next run: into done/ or refused/ (with the reason beside it)."""
+    into.mkdir(exist_ok=True)
+    target = into / path.name
+    if target.exists():
+        target = into / f"{path.stem}-{timezone.now():%Y%m%d%H%M%S%f}{path.suffix}"
+    shutil.move(str(path), target)
+    if reason is not None:
+        target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
+
+
+# URLs ------------------------------------------------------------------------------------
+
+def authorization(channel):
+    """The Authorization header from the variable the channel names (never stored or shown)."""
+    if not channel.credentials_env:
+        return None
+    value = os.environ.get(channel.credentials_env, "")
+    if not value:
+        raise ChannelFailed(f"the environment variable {channel.credentials_env} is not set")
+    if value.lower().startswith("bearer "):
+        return value
+    return "Basic " + base64.b64encode(value.encode()).decode()
+
+
+def fetch(channel):
+    """(status, body bytes or None); a 304 gives (304, None)."""
+    request = urllib.request.Request(channel.url, headers={"User-Agent": "Newsdesk wire"})
+    if channel.etag:
+        request.add_header("If-None-Match", channel.etag)
+    if channel.last_modified:
+        request.add_header("If-Modified-Since", channel.last_modified)
+    if (auth := authorization(channel)) is not None:
+        request.add_header("Authorization", auth)
+    try:
+        with urllib.request.urlopen(request, timeout=max(channel.timeout, 1)) as response:
+            raw = response.read(channel.max_bytes + 1)
+            if len(raw) > channel.max_bytes:
+                raise ChannelFailed(f"the answer is larger than the channel's limit of {channel.max_bytes:,} bytes")
+            Channel.objects.filter(pk=channel.pk).update(etag=(response.headers.get("ETag") or "")[:300],
+                                                         last_modified=(response.headers.get("Last-Modified") or "")[:100])
+            return response.status, raw
+    except urllib.error.HTTPError as error:
+        if error.code == 304:
+            return 304, None
+        raise ChannelFailed(f"{channel.url} answered {error.code} {error.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ChannelFailed(f"{channel.url} could not be read: {reason}") from None
+
+
+def run_url(channel):
+    if not channel.url:
+        raise ChannelFailed("the channel has no URL")
+    status, raw = fetch(channel)
+    if raw is None:
+        return []
+    name = channel.url.rsplit("/", 1)[-1] or channel.url
+    found = ingest.read_bytes(name, raw, channel=channel)
+    return ingest.take_in(found, file=channel.url, channel=channel,
+                          raw_file=raw[:200_000].decode("utf-8", "replace"))
+
+
+# The runner ------------------------------------------------------------------------------
+
+PRUNE_EVERY = 60.0
+
+
+class Runner:
+    """Runs due channels, one at a time, until stopped; prunes expired items now and then."""
+
+    def __init__(self, tick=0.25):
+        self.tick, self.stop = tick, threading.Event()
+        self.next_prune = 0.0
+
+    def once(self):
+        import time
+
+        for channel_id in due():
+            if self.stop.is_set():
+                break
+            run_channel(channel_id)
+        if time.monotonic() >= self.next_prune:
+            self.next_prune = time.monotonic() + PRUNE_EVERY
+            ingest.prune_expired()
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                self.once()
+            except Exception:
+                log.exception("the wire channels' run failed; going on")
+            finally:
+                close_old_connections()
+            self.stop.wait(self.tick)
+
+
+_runner = None
+
+
+def start():
+    """Run the channels in a thread of this process (once)."""
+    global _runner
+    if _runner is None:
+        _runner = Runner()
+        threading.Thread(target=_runner.run, name="wire-channels", daemon=True).start()
+    return _runner

@@ -1,0 +1,199 @@
+"""Agency copy into the queue: each item read by the agency-formats reader is created, updated
+(a newer version) or left unchanged (an older or equal one); what is not text is skipped and
+what breaks its format is refused and kept, with its reason and text, for the channel's page."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from newsdesk.imports.formats import Refused, Skipped, read_agency_bytes, read_agency_file
+from newsdesk.imports.items import version_key
+from newsdesk.live import events
+
+from .models import RefusedDocument, WireItem, WireVersion, expiry
+
+
+@dataclass
+class Result:
+    """What became of one item of a file, as `wire ingest --json` prints it."""
+
+    file: str
+    guid: str = ""
+    version: str = ""
+    headline: str = ""
+    status: str = ""
+    action: str = ""  # created, updated, unchanged, skipped or refused
+    reason: str = ""
+    item: WireItem | None = None
+
+    def as_json(self):
+        data = {name: getattr(self, name) for name in ("file", "guid", "version", "headline", "status", "action")}
+        if self.action in ("skipped", "refused", "unchanged") and self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def event_key(item_id):
+    return f"wire:{item_id}"
+
+
+def announce(item_id):
+    """Tell open desks that this item is new or changed (over the same stream as the river)."""
+    events.record("wire", keys={event_key(item_id)})
+
+
+def read_file(path, *, channel=None, lenient=()):
+    return read_agency_file(path, **_options(channel, lenient))
+
+
+def read_bytes(name, raw, *, channel=None, lenient=()):
+    return read_agency_bytes(name, raw, **_options(channel, lenient))
+
+
+def _options(channel, lenient):
+    agencies = tuple(lenient) + (channel.lenient if channel is not None else ())
+    return {"channel_tz": channel.tzinfo if channel is not None else None, "lenient_agencies": agencies}
+
+
+def take_in(found, *, file, channel=None, raw_file=""):
+    """The reader's items for one file into the queue: a Result for each."""
+    results = []
+    for entry in found:
+        if isinstance(entry, Refused):
+            reason = refusal_text(entry)
+            RefusedDocument.objects.create(channel=channel, file=str(file)[:500], reason=reason,
+                                           raw=(getattr(entry, "raw", "") or raw_file)[:200_000])
+            results.append(Result(str(file), guid=entry.guid, action="refused", reason=reason))
+        elif isinstance(entry, Skipped):
+            results.append(Result(str(file), guid=entry.guid, version=entry.version, headline=entry.headline,
+                                  action="skipped", reason=f"{entry.kind}: {entry.reason}"))
+        else:
+            results.append(store(entry, file=str(file), channel=channel))
+    envelope = [note for entry in found if not isinstance(entry, (Refused, Skipped)) for note in entry.notes
+                if "envelope" in note.lower()]
+    if channel is not None and envelope:
+        type(channel).objects.filter(pk=channel.pk).update(envelope_note=f"{file}: {envelope[0]}"[:2000])
+    return results
+
+
+def refusal_text(refused):
+    where = [str(refused.file)]
+    if refused.document and refused.documents > 1:
+        where.append(f"document {refused.document}")
+    if refused.line:
+        where.append(f"line {refused.line}")
+    text = ", ".join(where)
+    if refused.field and refused.field not in refused.rule:
+        text += f": {refused.field}"
+    return f"{text}: {refused.rule}"
+
+
+def _fields(data):
+    subjects = [list(s) if isinstance(s, (list, tuple)) else [str(s), ""] for s in data.subjects]
+    return {
+        "alt_ids": data.alt_ids, "alt_id": str(data.alt_ids.get("itemid", ""))[:200],
+        "agency": data.agency[:200], "format": data.format[:50], "version": data.version[:50],
+        "status": data.pub_status if data.pub_status in WireItem.Status.values else WireItem.Status.USABLE,
+        "embargoed": data.embargoed, "urgency": data.urgency, "subjects": subjects,
+        "subject_text": " ".join(f"{code} {name}" for code, name in subjects).lower(),
+        "people": list(data.people), "topics": list(data.topics),
+        "language": data.language[:35], "headline": data.headline[:500], "slugline": data.slugline[:300],
+        "byline": data.byline[:300], "dateline": data.dateline[:300], "body_html": data.clean_body(),
+        "ed_note": data.ed_note, "notes": list(data.notes), "signals": list(data.signals),
+        "version_created": data.updated_at or data.published_at or data.created_at,
+    }
+
+
+def _version(item, data, file):
+    return WireVersion.objects.create(
+        item=item, version=item.version, status=item.status, headline=item.headline, body_html=item.body_html,
+        file=file[:500], raw=data.raw)
+
+
+def _find(data):
+    items = WireItem.objects.select_for_update()
+    item = items.filter(guid=data.guid[:500]).first()
+    itemid = data.alt_ids.get("itemid") if isinstance(data.alt_ids, dict) else None
+    if item is None and itemid:
+        item = items.filter(alt_id=str(itemid)[:200]).first()
+    return item
+
+
+def store(data, *, file="", channel=None):
+    """One item into the queue (row locked: two channels with the same copy wait for each other)."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                return _store(data, file, channel)
+        except IntegrityError:  # another process created it a moment ago: now it is an update
+            if attempt == 2:
+                raise
+
+
+def _store(data, file, channel):
+    from . import alerts
+
+    item = _find(data)
+    fields = _fields(data)
+    result = Result(file, guid=data.guid, version=data.version, headline=data.headline, status=fields["status"])
+    now = timezone.now()
+    if item is None:
+        item = WireItem.objects.create(guid=data.guid[:500], channel=channel, received_at=now, updated_at=now,
+                                       expires_at=expiry(now), **fields)
+        _version(item, data, file)
+        announce(item.pk)
+        result.action, result.item = "created", item
+        return result
+    result.item = item
+    if version_key(data.version) <= item.version_key:
+        result.action = "unchanged"
+        result.reason = (f"version {data.version or '(none)'} is not newer than version {item.version or '(none)'} "
+                         "already in the queue")
+        return result
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.updated_at = now
+    if item.taken_at is None:
+        item.expires_at = expiry(now)
+    item.channel = item.channel or channel
+    item.save()
+    version = _version(item, data, file)
+    alerts.raise_for(item, version, channel=channel)
+    announce(item.pk)
+    result.action = "updated"
+    return result
+
+
+def ingest_path(path, *, channel=None, lenient=()):
+    """A file, or the .json and .xml files of a folder (sorted), into the queue."""
+    from pathlib import Path
+
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".xml")) \
+        if path.is_dir() else [path]
+    results = []
+    for file in files:
+        results.extend(ingest_file(file, channel=channel, lenient=lenient))
+    return results
+
+
+def ingest_file(path, *, channel=None, lenient=()):
+    found = read_file(path, channel=channel, lenient=lenient)
+    raw = ""
+    if any(isinstance(entry, Refused) for entry in found):
+        try:
+            raw = open(path, "rb").read(200_000).decode("utf-8", "replace")
+        except OSError:
+            pass
+    return take_in(found, file=str(path), channel=channel, raw_file=raw)
+
+
+def prune_expired(now=None):
+    """Items nobody took, past their time: gone, with their versions (taken ones never expire)."""
+    now = now or timezone.now()
+    doomed = WireItem.objects.filter(expires_at__lte=now, taken_at__isnull=True, links__isnull=True)
+    ids = list(doomed.values_list("pk", flat=True)[:1000])
+    if ids:
+        WireItem.objects.filter(pk__in=ids).delete()
+    return len(ids)
