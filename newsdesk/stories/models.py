@@ -50,6 +50,11 @@ class StoryQuerySet(models.QuerySet):
     def articles(self):
         return self.filter(kind=Story.Kind.ARTICLE)
 
+    def by_or_about(self, person):
+        """The stories `person` wrote or is linked to (each once)."""
+        return self.filter(models.Q(pk__in=Story.people.through.objects.filter(person=person).values("story_id"))
+                           | models.Q(pk__in=StoryAuthor.objects.filter(person=person).values("story_id")))
+
     def briefs(self):
         return self.filter(kind=Story.Kind.BRIEF)
 
@@ -252,6 +257,12 @@ class Story(models.Model):
         if not self.pk:
             return []
         return [row.person for row in StoryAuthor.objects.filter(story=self).select_related("person")]
+
+    @property
+    def byline_text(self):
+        """The free-text byline (guests, agencies) without a leading "By"."""
+        text = " ".join(self.byline.split())
+        return text[3:] if text[:3].lower() == "by " else text
 
     @property
     def comment_policy(self):
