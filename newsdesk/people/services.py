@@ -112,6 +112,24 @@ def edit(tag, *, name, description, by):
     return tag
 
 
+def describe_person(person, *, is_author, role, bio, aliases, photo, by):
+    """Save what a person's page and bylines show of them, and the other names (`aliases`, a
+    list) by which a text names them; their page is purged."""
+    aliases = "\n".join(alias_list("\n".join(aliases)))
+    fields = {"is_author": bool(is_author), "role": " ".join((role or "").split())[:200], "bio": (bio or "").strip(),
+              "aliases": aliases, "photo_id": getattr(photo, "pk", photo)}
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    if not changed:
+        return person
+    with transaction.atomic():
+        for name in changed:
+            setattr(person, name, fields[name])
+        person.save(update_fields=[name.removesuffix("_id") for name in changed])
+        record(by, "describe-person", person, ", ".join(name.removesuffix("_id") for name in changed))
+        events.record("tag", keys={f"person:{person.pk}"})  # their page (bylines show only the name)
+    return person
+
+
 def _reindex(tag):
     """Search finds the tag's stories by its name as it is now (and its filter by its id)."""
     from newsdesk.search import services as search
