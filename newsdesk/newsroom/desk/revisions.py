@@ -13,7 +13,7 @@ from newsdesk.stories import body
 from newsdesk.stories.models import Section, Story
 
 LABELS = {
-    "kind": "Kind", "headline": "Headline", "standfirst": "Standfirst", "body": "Body", "byline": "Authors",
+    "kind": "Kind", "headline": "Headline", "standfirst": "Standfirst", "body": "Body", "authors": "Authors", "byline": "Byline",
     "source": "Source", "section_id": "Section", "language": "Language", "people": "People", "topics": "Topics",
     "status": "Status", "published_at": "Published", "embargo_until": "Embargo until",
 }
@@ -64,7 +64,7 @@ def _as_text(name, value, sections):
         return ""
     if name == "body":
         return body.html_to_text(value)
-    if name in ("people", "topics"):
+    if name in ("people", "topics", "authors"):
         return "\n".join(value)
     if name == "section_id":
         return sections.get(value, f"(removed section {value})")

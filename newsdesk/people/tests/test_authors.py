@@ -128,3 +128,25 @@ def test_a_change_to_a_story_purges_its_authors_pages(editor, nora):
     story = written(editor, nora)
 
     assert f"person:{nora.pk}" in services.public_keys(story.pk)
+
+
+def test_the_revision_diff_shows_a_change_of_authors(editor, nora, per):
+    from newsdesk.newsroom.desk.revisions import changes
+
+    story = services.save(Story(headline="Ferry", body="<p>Back.</p>"), by=editor, authors=[nora])
+    services.save(story, by=editor, authors=[nora, per])
+
+    new, old = Revision.objects.filter(story=story)
+    assert [(label, str(diff)) for label, diff in changes(old.data, new.data)] == [
+        ("Authors", "Nora Lind\n<ins>Per Berg</ins>")]
+
+
+def test_the_api_lists_the_authors_in_order(editor, nora, per):
+    from django.test import RequestFactory
+
+    from newsdesk.api.present import stories_data
+
+    story = written(editor, per, nora)
+
+    [data] = stories_data(RequestFactory().get("/"), [Story.objects.get(pk=story.pk)])
+    assert [a["name"] for a in data["authors"]] == ["Per Berg", "Nora Lind"]
