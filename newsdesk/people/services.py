@@ -54,7 +54,15 @@ def create(model, name, *, description="", by):
             raise TagError(_clash_message(same))
         tag = model.objects.create(name=name, description=description.strip())
         record(by, f"add-{kind_of(tag)}", tag)
+        if model is Person:
+            _link_where_named(tag, [tag.name], by=by)
     return tag
+
+
+def _link_where_named(person, names, *, by):
+    from newsdesk.stories import services as stories
+
+    return stories.link_where_named(person, names, by=by)
 
 
 def _leave_redirect(tag, old_slug, old_name):
@@ -95,6 +103,8 @@ def rename(tag, new_name, *, by):
         record(by, f"rename-{kind_of(current)}", current, note)
         _reindex(current)
         announce(current)
+        if model is Person:
+            _link_where_named(current, [new_name], by=by)
     tag.name, tag.slug = current.name, current.slug
     return tag
 
@@ -121,12 +131,16 @@ def describe_person(person, *, is_author, role, bio, aliases, photo, by):
     changed = [name for name, value in fields.items() if getattr(person, name) != value]
     if not changed:
         return person
+    known = {alias.casefold() for alias in person.alias_list}
+    new_aliases = [alias for alias in alias_list(aliases) if alias.casefold() not in known]
     with transaction.atomic():
         for name in changed:
             setattr(person, name, fields[name])
         person.save(update_fields=[name.removesuffix("_id") for name in changed])
         record(by, "describe-person", person, ", ".join(name.removesuffix("_id") for name in changed))
         events.record("tag", keys={f"person:{person.pk}"})  # their page (bylines show only the name)
+        # The stories that name them by a new alias are theirs too.
+        _link_where_named(person, new_aliases, by=by)
     return person
 
 

@@ -2,7 +2,7 @@
 withdrawing, updates and corrections. Views call these; each writes the audit log."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.audit.models import record
@@ -126,6 +126,39 @@ def link_named_people(story, people=None, *, shown=None):
     wanted = chosen | (named - unlinked)
     if wanted != current:
         story.people.set(wanted)
+
+
+# A new name finds the stories naming it among this many at most (the newest first).
+LINK_NAMED_AT_MOST = 5000
+
+
+def link_where_named(person, names, *, by):
+    """Link `person` to the stories that name them by one of `names` (their name when new,
+    aliases just recorded), but those an editor unlinked them from. Their pages are purged
+    and their search entries refreshed; the audit log says how many. Returns that number."""
+    from newsdesk.people.services import Mention, MentionIndex
+
+    names = [name for name in names if name.strip()]
+    if not names:
+        return 0
+    index = MentionIndex([], [(name, Mention("person", person.pk, person.name)) for name in names])
+    maybe = Q()
+    for name in names:
+        maybe |= Q(headline__icontains=name) | Q(standfirst__icontains=name) | Q(body__icontains=name)
+    candidates = (Story.objects.filter(maybe).exclude(people=person).exclude(unlinked_people=person)
+                  .order_by("-pk").only("pk", "headline", "standfirst", "body")[:LINK_NAMED_AT_MOST])
+    found = [story.pk for story in candidates.iterator(chunk_size=500)
+             if index.find(" ".join([story.headline, story.standfirst, story.text]), 1)]
+    if not found:
+        return 0
+    with transaction.atomic():
+        before = {pk: public_keys(pk) for pk in found}
+        Story.people.through.objects.bulk_create(
+            [Story.people.through(story_id=pk, person_id=person.pk) for pk in found], ignore_conflicts=True)
+        search.refresh(found)
+        events.record_many([("story", pk, None, keys) for pk in found if (keys := before[pk] | public_keys(pk))])
+        record(by, "link-person", person, f"linked to {len(found)} stor{'y' if len(found) == 1 else 'ies'} naming them")
+    return len(found)
 
 
 def _keep_revision(story, by):
