@@ -210,7 +210,9 @@ class StoryForm(forms.ModelForm):
             queryset = model.objects.none()
             queryset._result_cache = tags  # what `story.people.all` will give the template
             cache[name] = queryset
-        cache["authors"] = self.cleaned_data["authors"]  # what `story.authors_in_order` gives
+        authors = Person.objects.none()
+        authors._result_cache = list(self.cleaned_data["authors"])  # what `story.authors_in_order` gives
+        cache["authors"] = authors
         story._prefetched_objects_cache = {**getattr(story, "_prefetched_objects_cache", {}), **cache}
         return story
 

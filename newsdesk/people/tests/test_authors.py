@@ -150,3 +150,17 @@ def test_the_api_lists_the_authors_in_order(editor, nora, per):
 
     [data] = stories_data(RequestFactory().get("/"), [Story.objects.get(pk=story.pk)])
     assert [a["name"] for a in data["authors"]] == ["Per Berg", "Nora Lind"]
+
+
+def test_a_preview_shows_the_authors_being_chosen(client, editor, nora, per):
+    from django.urls import reverse
+
+    from newsdesk.newsroom.editing.tests.conftest import editor_data
+
+    story = services.save(Story(headline="Ferry", body="<p>Back.</p>"), by=editor, authors=[nora])
+    client.force_login(editor)
+
+    page = client.post(reverse("newsroom:preview", args=[story.pk]), editor_data(story, authors=[per.pk, nora.pk]))
+
+    assert byline_of(page.content.decode()) == "By Per Berg and Nora Lind"
+    assert story.authors_in_order() == [nora]  # a preview saves nothing
