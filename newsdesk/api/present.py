@@ -29,6 +29,7 @@ def story_data(request, story):
         "id": story.pk, "kind": story.kind, "status": story.status, "slug": story.slug,
         "url": absolute(request, story.get_absolute_url()),
         "headline": story.headline, "standfirst": story.standfirst, "body": story.body,
+        "authors": [tag_data(request, p) for p in story.authors_in_order()],
         "byline": story.byline, "source": story.source, "language": story.language, "urgency": story.urgency,
         "section": section_data(request, story.section) if story.section else None,
         "people": [tag_data(request, p) for p in story.people.all()],

@@ -52,6 +52,7 @@ class StoryOut(Schema):
     headline: str
     standfirst: str
     body: str = Field(..., description="Sanitised HTML: paragraphs, sub-headings, quotes, lists, links, emphasis.")
+    authors: list[TagOut] = Field(default_factory=list, description="The site's own authors, in byline order.")
     byline: str
     source: str
     language: str

@@ -29,6 +29,7 @@ def form_data(story, given):
     """What the newsroom editor would post: the story as saved, with the fields given."""
     data = {
         "kind": story.kind, "headline": story.headline, "standfirst": story.standfirst, "body": story.body,
+        "authors": [p.pk for p in story.authors_in_order()],
         "byline": story.byline, "source": story.source, "section": story.section_id or "",
         "people": [p.name for p in story.people.all()] if story.pk else [],
         "topics": [t.name for t in story.topics.all()] if story.pk else [],

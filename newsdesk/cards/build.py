@@ -138,9 +138,12 @@ def byline_names(byline, source=""):
 
 
 def authors(request, story):
-    """Every author: each person of the byline, and the wire agency the story came from as an
-    Organization; a story with neither is the site's own."""
-    found = [{"@type": "Person", "name": name} for name in byline_names(story.byline, story.source)]
+    """Every author: each of the site's authors with their page, each other person of the
+    byline, and the wire agency the story came from as an Organization; a story with none
+    is the site's own."""
+    found = [{"@type": "Person", "name": person.name, "url": absolute(request, person.get_absolute_url())}
+             for person in story.authors_in_order()]
+    found += [{"@type": "Person", "name": name} for name in byline_names(story.byline, story.source)]
     if story.source:
         found.append({"@type": "Organization", "name": story.source.strip()})
     return found or [organization(request)]
@@ -189,10 +192,14 @@ def for_person(request, person, page_obj=None):
         "@context": "https://schema.org", "@type": "ProfilePage", "url": url, "name": person.name,
         "mainEntity": {"@type": "Person", "@id": absolute(request, person.get_absolute_url()) + "#person",
                        "name": person.name, "url": absolute(request, person.get_absolute_url()),
-                       **({"description": person.description} if person.description else {})},
+                       **({"description": person.description} if person.description else {}),
+                       **({"jobTitle": person.role} if getattr(person, "role", "") else {})},
     }
+    photo = picture_image(request, getattr(person, "photo", None))
+    if photo is not None:
+        profile["mainEntity"]["image"] = photo.json_ld()
     return Card(url=url, title=person.name, description=description(text), type="profile",
-                image=default_image(request), data=[profile, breadcrumbs(request, (person.name, url))])
+                image=photo or default_image(request), data=[profile, breadcrumbs(request, (person.name, url))])
 
 
 def for_collection(request, name, path, text, page_obj=None):

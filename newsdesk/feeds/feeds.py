@@ -140,7 +140,7 @@ class StoryFeed(Feed):
     def item_extra_kwargs(self, story):
         return {
             "content_html": self.content_html(story),
-            "authors": authors_of(story.byline),
+            "authors": [person.name for person in story.authors_in_order()] + authors_of(story.byline),
             "summary_text": story.summary,
             "language": story.lang,
         }
@@ -217,7 +217,15 @@ class TagFeed(StoryFeed):
 
 
 class PersonFeed(TagFeed):
+    """A person's stories: those they wrote and those about them, as their page lists."""
+
     name, model = "person", Person
+
+    def stories(self, person):
+        return Story.objects.by_or_about(person)
+
+    def description(self, person):
+        return person.description or f"Stories by and about {person.name} from {settings.SITE_NAME}."
 
 
 class TopicFeed(TagFeed):

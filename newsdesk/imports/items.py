@@ -39,8 +39,9 @@ class StoryData:
     headline: str
     body_html: str = ""  # cleaned when saved; never trusted as given
     standfirst: str = ""
-    byline: str = ""
+    byline: str = ""  # what the byline says but the known authors (link_people)
     source: str = ""
+    authors: list = field(default_factory=list)  # names of known authors, in byline order
     section: str = ""
     people: list = field(default_factory=list)  # names
     topics: list = field(default_factory=list)  # names
@@ -81,6 +82,8 @@ class StoryData:
         if self._fingerprint is None:
             # The fields as dataclasses.asdict gives them (same JSON, same hash), without its deep copies.
             data = {name: getattr(self, name) for name in _FIELDS}
+            if not data["authors"]:  # as before authors were read: a story without stays unchanged
+                del data["authors"]
             for key in ("published_at", "updated_at", "created_at"):
                 data[key] = data[key].isoformat() if data[key] else None
             text = json.dumps(data, sort_keys=True, default=str)

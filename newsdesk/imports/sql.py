@@ -17,7 +17,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from newsdesk.live import events
 from newsdesk.live.models import Event
 from newsdesk.search import postgres as search_index
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Story, StoryAuthor
 
 
 # Parameters of one statement at most: PostgreSQL takes 65,535 when they are bound on the server.
@@ -256,7 +256,7 @@ def _lookup_sql(vendor, guids, slugs):
 @functools.lru_cache(maxsize=512)
 def _at_once_sql(columns, count, guard, record=False, whole_files=False):
     """One PostgreSQL statement writing `count` new stories (their values giving `columns`,
-    then their people's and topics' ids as two arrays) and their links, and giving each
+    then their people's, topics' and authors' ids as three arrays) and their links, and giving each
     story's (id, guid), and the search index of those published. The values are cast where they are given, so that every row has
     the column's type; a story's links are found by its guid, unique in the file. With
     `guard`, ON CONFLICT DO NOTHING: a story whose guid or slug is taken is not written,
@@ -277,7 +277,7 @@ def _at_once_sql(columns, count, guard, record=False, whole_files=False):
     fields = _table(Story, connection).layout(columns)[0]
     names = ", ".join(qn(f.column) for f in fields)
     extra = (", %s::text, %s::text" if record else "") + (", %s::integer" if whole_files else "")
-    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + f", %s::bigint[], %s::bigint[]{extra})"
+    row = "(" + ", ".join(f"%s::{f.db_type(connection)}" for f in fields) + f", %s::bigint[], %s::bigint[], %s::bigint[]{extra})"
     pk, guid = qn(Story._meta.pk.column), qn(Story._meta.get_field("guid").column)
     links = []
     for name, relation in (("people", Story.people), ("topics", Story.topics)):
@@ -287,6 +287,12 @@ def _at_once_sql(columns, count, guard, record=False, whole_files=False):
             f"({qn(relation.field.m2m_column_name())}, {qn(relation.field.m2m_reverse_name())}) "
             f"SELECT s.{pk}, unnest(v._{name}) FROM s JOIN v ON v.{guid} = s.{guid})"
         )
+    authors = StoryAuthor._meta
+    links.append(
+        f"authors_written AS (INSERT INTO {qn(authors.db_table)} ({qn('story_id')}, {qn('person_id')}, {qn('position')}) "
+        f"SELECT s.{pk}, a.person, a.n - 1 FROM s JOIN v ON v.{guid} = s.{guid} "
+        f"CROSS JOIN LATERAL unnest(v._authors) WITH ORDINALITY AS a(person, n))"
+    )
     # Their search index, in the same statement (readers find them as soon as they see them).
     column = {name: qn(Story._meta.get_field(name).column) for name in
               ("status", "language", "section", "headline", "standfirst", "body")}
@@ -307,7 +313,7 @@ def _at_once_sql(columns, count, guard, record=False, whole_files=False):
         f" OR EXISTS (SELECT FROM {table} t WHERE t.{slug} = w.{slug}))"
     ) if whole_files else ""
     return (
-        f"WITH v ({names}, _people, _topics{', _before, _after' if record else ''}{', _file' if whole_files else ''}) "
+        f"WITH v ({names}, _people, _topics, _authors{', _before, _after' if record else ''}{', _file' if whole_files else ''}) "
         f"AS (VALUES {', '.join([row] * count)}), "
         f"s AS (INSERT INTO {table} ({names}) SELECT {names} FROM v{only}"
         f"{' ON CONFLICT DO NOTHING' if guard else ''} RETURNING {pk}, {guid}), "

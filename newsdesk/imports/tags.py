@@ -12,8 +12,9 @@ from itertools import chain
 from django.db import connection
 from django.db.models import Value
 
-from newsdesk.people.models import Person, SlugRedirect, Topic
-from newsdesk.people.services import looks_like_a_name
+from newsdesk.people.models import Person, SlugRedirect, Topic, alias_list
+from newsdesk.people.services import NAMED_PEOPLE, Mention, MentionIndex, byline_names, looks_like_a_name, people_index
+from newsdesk.stories import body
 from newsdesk.river import services as river
 from newsdesk.slugs import SlugPicker, slug_candidates, slugify
 from newsdesk.stories.models import Section
@@ -42,12 +43,42 @@ def label_kinds(labels, cache=None):
 
 
 def tag_labels(stories, cache):
-    """The labels of these stories become people and topics (StoryData.tag_labels)."""
+    """The labels of these stories become people and topics (StoryData.tag_labels); then
+    the people they name and the authors their bylines name are linked (link_people)."""
     labelled = [data for data in stories if data.labels]
     if labelled:
         kinds = label_kinds([label for data in labelled for label in data.labels], cache)
         for data in labelled:
             data.tag_labels(kinds)
+    link_people(stories, cache)
+
+
+def link_people(stories, cache):
+    """Each story is linked to the known people its text names, by name or alias (the
+    people the file's own stories are tagged with are known too), and its byline's names
+    that are known authors become its authors, the rest of the byline staying as text.
+    Doing it again changes nothing."""
+    if not stories:
+        return
+    index, own = cache.people_index(), MentionIndex([])
+    for data in stories:
+        for name in data.people:
+            own.add(name, Mention("person", name.casefold(), name))
+    authors = cache.authors() if any(data.byline for data in stories) else {}
+    for data in stories:
+        text = " ".join([data.headline, data.standfirst, body.html_to_text(data.clean_body())])
+        found = [m.name for m in index.find(text, NAMED_PEOPLE)] + [m.name for m in own.find(text, NAMED_PEOPLE)]
+        have = {name.casefold() for name in data.people}
+        added = [name for name in dict.fromkeys(found) if name.casefold() not in have]
+        names = byline_names(data.byline) if authors and data.byline else []
+        chosen = [authors[name.casefold()] for name in names if name.casefold() in authors]
+        if added:
+            data.people = data.people + list({name.casefold(): name for name in added}.values())
+        if chosen:
+            data.authors = list(dict.fromkeys([*data.authors, *chosen]))
+            data.byline = ", ".join(name for name in names if name.casefold() not in authors)
+        if added or chosen:
+            data._fingerprint = None
 
 
 def _clean_name(model, name):
@@ -73,6 +104,24 @@ class TagCache:
     def __init__(self):
         self.known, self.pending = {}, {}  # model -> {lower-case name: id}
         self._cut = self  # not read yet
+        self._people = self._authors = None  # read at first use
+        self._spelled = {}  # (model, lower-case name) -> the name as made or found, while pending
+
+    def people_index(self):
+        """The run's MentionIndex of people, by name and alias: read once, then kept up
+        with the people the run makes."""
+        if self._people is None:
+            self._people = people_index()
+        return self._people
+
+    def authors(self):
+        """{casefolded name or alias: name} of the people who write for the site (read once)."""
+        if self._authors is None:
+            self._authors = {}
+            for name, aliases in Person.objects.filter(is_author=True).values_list("name", "aliases"):
+                for known in (name, *alias_list(aliases)):
+                    self._authors.setdefault(known.casefold(), name)
+        return self._authors
 
     def river_cut(self):
         """The river's cut (river.cut) as the run first read it: stories published since only
@@ -136,6 +185,7 @@ class TagCache:
                     taken[model].add(slug)
                     if name.lower() in wanted:
                         self.pending[model].setdefault(name.lower(), pk)
+                        self._spelled.setdefault((model, name.lower()), name)
             rows = {}
             for model, wanted, bases in asked:
                 picker = SlugPicker(model, taken=taken[model], probed=probed[model])
@@ -145,15 +195,22 @@ class TagCache:
             for model, made in _make_tags(cursor, rows):
                 for name, pk in made:
                     self.pending[model][name.lower()] = pk
+                    self._spelled[model, name.lower()] = name
 
     def commit(self):
         for model, names in self.pending.items():
+            if model is Person and self._people is not None:
+                for name, pk in names.items():
+                    name = self._spelled.get((model, name), name)
+                    self._people.add(name, Mention("person", pk, name))
+            self._spelled.clear()
             self.known[model].update(names)
             names.clear()
 
     def rollback(self):
         for names in self.pending.values():
             names.clear()
+        self._spelled.clear()
 
 
 @functools.lru_cache(maxsize=256)

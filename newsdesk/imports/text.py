@@ -1,15 +1,20 @@
 """Plain-text pages shaped like a news site's article page.
 
     Headline
+    [By Jane Doe and John Roe / Agency]
     Body paragraph
     ...
+    [Source: Agency]
     Read next
     12:05
     [Person or topic label]
     The brief's text.
     ...
 
-Page chrome (comment prompts, share and footer lines) is recognised and dropped.
+Page chrome (comment prompts, share and footer lines) is recognised and dropped. A credit
+line, just under the headline or closing the body, gives the byline ("By ...", an agency
+after a slash) or the source ("Source: ..."); without one, an agency the text cites
+("Tass news agency reported") is the source.
 """
 
 import codecs
@@ -21,6 +26,8 @@ from django.utils import timezone
 
 from newsdesk.stories import body
 from newsdesk.stories.models import Story
+
+from newsdesk.people.services import byline_names, looks_like_a_name
 
 from .services import ImportFailed, StoryData
 
@@ -37,6 +44,30 @@ _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 _LOOKS_LIKE_TIME = re.compile(r"^\d{1,2}[:.]\d{1,2}$")
 _AGENCY = re.compile(r"\b([A-Z][A-Za-z]+|[A-Z]{2,})\s+news agency\b")
 _SENTENCE_END = ".!?…:;\"'”’»"
+_BY_LINE = re.compile(r"^by\s+(?P<names>.+?)(?:\s*[/|]\s*(?P<agency>[^/|]+?))?\.?$", re.IGNORECASE)
+_SOURCE_LINE = re.compile(r"^(?:source|credit)\s*:\s*(?P<source>.{2,100}?)\.?$", re.IGNORECASE)
+
+
+def credit(line):
+    """(byline, source) of a credit line, or None for any other line: every name of a "By"
+    line must look like a name or an agency, so that "By the end of May, ..." is text."""
+    if len(line) > 200:
+        return None
+    if match := _SOURCE_LINE.match(line):
+        return "", match["source"].strip()
+    match = _BY_LINE.match(line)
+    if match is None:
+        return None
+    names = byline_names(match["names"])
+    if not names or not all(looks_like_a_name(name) or _looks_like_agency(name) for name in names):
+        return None
+    return ", ".join(names), (match["agency"] or "").strip()
+
+
+def _looks_like_agency(name):
+    """One or two capitalised words ("Reuters", "AFP", "Associated Press")."""
+    words = name.split()
+    return 0 < len(words) <= 3 and all(word[:1].isupper() for word in words)
 
 
 def is_chrome(line):
@@ -85,6 +116,14 @@ def parse_text(path, raw, *, date=None, now=None):
         raise ImportFailed(path, head_no, f"the first line must be the headline, found {headline!r}")
 
     river_at = next((i for i, (_, line) in enumerate(lines) if line.lower() in RIVER_HEADINGS), len(lines))
+    byline, source, body_lines = "", "", lines[1:river_at]
+    # A credit line: the first after the headline, or the last of the body.
+    for index in sorted({0, len(body_lines) - 1}, reverse=True):
+        if len(body_lines) > 1 and (found := credit(body_lines[index][1])):
+            byline, source = byline or found[0], source or found[1]
+            del body_lines[index]
+    lines = [lines[0], *body_lines, *lines[river_at:]]
+    river_at = len(body_lines) + 1
     paragraphs = [line for _, line in lines[1:river_at]]
     if not paragraphs:
         raise ImportFailed(path, head_no, "no body paragraphs after the headline")
@@ -102,7 +141,8 @@ def parse_text(path, raw, *, date=None, now=None):
         kind=Story.Kind.ARTICLE,
         headline=headline,
         body_html=body.text_to_html(article_text),
-        source=agency.group(1) if agency else "",
+        byline=byline,
+        source=source or (agency.group(1) if agency else ""),
         # Labels from this page that the article speaks of tag it too, if they are people.
         labels=sorted({label for brief in briefs for label in brief.labels if label.lower() in mentioned}),
         published_at=_article_time(date, now),

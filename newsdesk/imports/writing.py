@@ -20,7 +20,7 @@ from newsdesk.river import services as river
 from newsdesk.search import services as search
 from newsdesk.slugs import SlugPicker, slug_candidates
 from newsdesk.stories import services as stories
-from newsdesk.stories.models import Section, Story
+from newsdesk.stories.models import Section, Story, StoryAuthor
 
 from .items import Outcome
 from .sql import _GUID, _ID, _KIND, _LOOKUP_FIELDS, _PRINT, _SLUG, _at_once_sql, _stories_by_guid_or_slug, _table
@@ -70,6 +70,7 @@ class _FileWriter:
 
     def __init__(self, stories, cache, cursor, *, look_up=True):
         self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
+        self.authors = {}  # guid of a new story -> its authors' ids, in byline order
         self.events = {}  # story id -> surrogate keys
         self.bases = {data.guid: data.slug_base() for data in stories}
         guids, taken, probed = list(self.bases), set(), set()
@@ -112,6 +113,8 @@ class _FileWriter:
             outcome = Outcome(data.kind, "created", slug=values["slug"])
             outcome._make = lambda: Story(id=outcome.pk, **values)
             self.new.append((values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome))
+            if data.authors:
+                self.authors[data.guid] = self.cache.ids(Person, data.authors)
             if data.link_guid:
                 self.links.append((outcome, data.link_guid))
         self.saved[data.guid] = (fingerprint, outcome)
@@ -124,6 +127,7 @@ class _FileWriter:
         story, conflict = stories.take_wire_version(
             pk, lambda saved: _values(data, self.cache, fingerprint, saved), link=link,
             people=self.cache.ids(Person, data.people), topics=self.cache.ids(Topic, data.topics),
+            authors=self.cache.ids(Person, data.authors),
         )
         if conflict:
             return Outcome(story.kind, "conflict", pk=story.pk, slug=story.slug, story=story, reason=(
@@ -145,17 +149,20 @@ class _FileWriter:
         if self.new and self.cursor.db.vendor == "postgresql" and len(self.new) <= AT_ONCE_STORIES:
             self.write_at_once()
         if self.new:
-            people, topics = [], []
+            people, topics, authors = [], [], []
             ids = _table(Story, self.cursor.db).insert(self.cursor, [values for values, _, _, _ in self.new])
             for pk, (values, person_ids, topic_ids, outcome) in zip(ids, self.new):
                 outcome.pk = pk
+                author_ids = self.authors.get(values["guid"], [])
                 people += [{"story_id": pk, "person_id": tag} for tag in person_ids]
                 topics += [{"story_id": pk, "topic_id": tag} for tag in topic_ids]
-                shown = _new_keys(values, person_ids, topic_ids, self.cache)
+                authors += [{"story_id": pk, "person_id": tag, "position": n} for n, tag in enumerate(author_ids)]
+                shown = _new_keys(values, [*person_ids, *author_ids], topic_ids, self.cache)
                 if shown is not None:
                     self._event(pk, shown | {events.story_key(pk)})
             _table(Story.people.through, self.cursor.db).insert(self.cursor, people, returning=False)
             _table(Story.topics.through, self.cursor.db).insert(self.cursor, topics, returning=False)
+            _table(StoryAuthor, self.cursor.db).insert(self.cursor, authors, returning=False)
             # Readers find them from now on: in the file's transaction, with their tags written.
             search.refresh(ids, new=True)
             self.new = []
@@ -175,11 +182,14 @@ class _FileWriter:
         Whether they were all written."""
         rows = [values for values, _, _, _ in self.new]
         table = _table(Story, self.cursor.db)
-        shown = [_new_keys(values, person_ids, topic_ids, self.cache) for values, person_ids, topic_ids, _ in self.new]
+        authors = [self.authors.get(values["guid"], []) for values in rows]
+        shown = [_new_keys(values, [*person_ids, *author_ids], topic_ids, self.cache)
+                 for (values, person_ids, topic_ids, _), author_ids in zip(self.new, authors)]
         params = []
-        for n, (values, (_, person_ids, topic_ids, _), keys) in enumerate(zip(table.params(rows, self.cursor.db), self.new, shown)):
+        for n, (values, (_, person_ids, topic_ids, _), author_ids, keys) in enumerate(
+                zip(table.params(rows, self.cursor.db), self.new, authors, shown)):
             params += values
-            params += (person_ids, topic_ids)
+            params += (person_ids, topic_ids, author_ids)
             if record:
                 params += _around_story_key(keys)
             if files is not None:
@@ -210,6 +220,8 @@ class _FileWriter:
         (write_at_once): their outcomes are numbered as it writes them."""
         joined = cls([], writers[0].cache, writers[0].cursor, look_up=False)
         joined.new = [entry for writer in writers for entry in writer.new]
+        for writer in writers:
+            joined.authors.update(writer.authors)
         return joined
 
 

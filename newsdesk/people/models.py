@@ -33,13 +33,40 @@ class Tag(models.Model):
 
 
 class Person(Tag):
+    """Someone stories name, and, if `is_author`, someone who writes them: a byline links
+    to their page, which shows their photo, role and bio with their stories."""
+
     fallback_slug = "person"
+
+    is_author = models.BooleanField(
+        "author", default=False, help_text="Writes for the site: can be chosen as a story's author.")
+    role = models.CharField(max_length=200, blank=True, help_text="E.g. Moscow correspondent.")
+    bio = models.TextField(blank=True, help_text="A few sentences about them, shown on their page.")
+    photo = models.ForeignKey("pictures.Picture", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", db_index=False)
+    aliases = models.TextField(
+        blank=True, help_text="Other names a text may give them, one a line (e.g. President Putin); "
+        "a story naming them by one is linked to them as by their name.")
 
     class Meta(Tag.Meta):
         verbose_name_plural = "people"
 
     def get_absolute_url(self):
         return reverse("people:person", args=[self.slug])
+
+    @property
+    def alias_list(self):
+        return alias_list(self.aliases)
+
+
+def alias_list(text):
+    """Aliases as stored one a line: tidied, each once (case-insensitively), in order."""
+    found = {}
+    for line in (text or "").splitlines():
+        name = " ".join(line.split())[:200]
+        if name:
+            found.setdefault(name.casefold(), name)
+    return list(found.values())
 
 
 class Topic(Tag):

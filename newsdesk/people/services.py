@@ -2,6 +2,7 @@
 duplicates, deleting, and finding the known ones a text mentions. Views call these;
 each change writes the audit log."""
 
+import itertools
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -12,7 +13,7 @@ from newsdesk.audit.models import record
 from newsdesk.live import events
 from newsdesk.slugs import unique_slug
 
-from .models import Person, SlugRedirect, Topic
+from .models import Person, SlugRedirect, Topic, alias_list
 
 # The kinds of tag, as they appear in newsroom URLs and suggestions.
 KINDS = {"person": Person, "topic": Topic}
@@ -53,7 +54,15 @@ def create(model, name, *, description="", by):
             raise TagError(_clash_message(same))
         tag = model.objects.create(name=name, description=description.strip())
         record(by, f"add-{kind_of(tag)}", tag)
+        if model is Person:
+            _link_where_named(tag, [tag.name], by=by)
     return tag
+
+
+def _link_where_named(person, names, *, by):
+    from newsdesk.stories import services as stories
+
+    return stories.link_where_named(person, names, by=by)
 
 
 def _leave_redirect(tag, old_slug, old_name):
@@ -94,6 +103,8 @@ def rename(tag, new_name, *, by):
         record(by, f"rename-{kind_of(current)}", current, note)
         _reindex(current)
         announce(current)
+        if model is Person:
+            _link_where_named(current, [new_name], by=by)
     tag.name, tag.slug = current.name, current.slug
     return tag
 
@@ -109,6 +120,28 @@ def edit(tag, *, name, description, by):
             record(by, f"describe-{kind_of(tag)}", tag, description)
             events.record("tag", keys={f"{kind_of(tag)}:{tag.pk}"})
     return tag
+
+
+def describe_person(person, *, is_author, role, bio, aliases, photo, by):
+    """Save what a person's page and bylines show of them, and the other names (`aliases`, a
+    list) by which a text names them; their page is purged."""
+    aliases = "\n".join(alias_list("\n".join(aliases)))
+    fields = {"is_author": bool(is_author), "role": " ".join((role or "").split())[:200], "bio": (bio or "").strip(),
+              "aliases": aliases, "photo_id": getattr(photo, "pk", photo)}
+    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    if not changed:
+        return person
+    known = {alias.casefold() for alias in person.alias_list}
+    new_aliases = [alias for alias in alias_list(aliases) if alias.casefold() not in known]
+    with transaction.atomic():
+        for name in changed:
+            setattr(person, name, fields[name])
+        person.save(update_fields=[name.removesuffix("_id") for name in changed])
+        record(by, "describe-person", person, ", ".join(name.removesuffix("_id") for name in changed))
+        events.record("tag", keys={f"person:{person.pk}"})  # their page (bylines show only the name)
+        # The stories that name them by a new alias are theirs too.
+        _link_where_named(person, new_aliases, by=by)
+    return person
 
 
 def _reindex(tag):
@@ -249,15 +282,21 @@ class MentionIndex:
     """Names as token sequences, with every prefix, so that a text is scanned once,
     left to right, trying only names that begin the way the text goes on."""
 
-    def __init__(self, tags):
+    def __init__(self, tags, aliases=()):
+        """`tags`: Mentions, found by their names; `aliases`: (another name, Mention) pairs."""
         self.names = {}  # token tuple -> [Mention, ...]
         self.prefixes = set()
-        for mention in tags:
-            key = _tokens(mention.name)
-            if not key:
-                continue
-            self.names.setdefault(key, []).append(mention)
-            self.prefixes.update(key[:n] for n in range(1, len(key)))
+        for name, mention in itertools.chain(((m.name, m) for m in tags), aliases):
+            self.add(name, mention)
+
+    def add(self, name, mention):
+        key = _tokens(name)
+        if not key:
+            return
+        found = self.names.setdefault(key, [])
+        if mention not in found:
+            found.append(mention)
+        self.prefixes.update(key[:n] for n in range(1, len(key)))
 
     def find(self, text, limit):
         """Mentions in order of first appearance; where names overlap, the longest wins
@@ -283,21 +322,59 @@ class MentionIndex:
         return list(found.values())[:limit]
 
 
+def people_index():
+    """A MentionIndex of every known person, by name and alias."""
+    tags, aliases = [], []
+    _people_index(tags, aliases)
+    return MentionIndex(tags, aliases)
+
+
+def _people_index(tags, aliases):
+    """Add every person, with their aliases, to `tags` and `aliases` (MentionIndex's arguments)."""
+    rows = Person.objects.order_by().values_list("pk", "name", "aliases").iterator(chunk_size=5000)
+    for pk, name, other_names in rows:
+        mention = Mention("person", pk, name)
+        tags.append(mention)
+        aliases.extend((alias, mention) for alias in alias_list(other_names))
+
+
 def _index():
     # One query per kind, names only: thousands of rows cost milliseconds.
-    return MentionIndex(
-        Mention(kind, pk, name)
-        for kind, model in KINDS.items()
-        for pk, name in model.objects.order_by().values_list("pk", "name").iterator(chunk_size=5000)
-    )
+    tags, aliases = [], []
+    _people_index(tags, aliases)
+    tags += (Mention("topic", pk, name)
+             for pk, name in Topic.objects.order_by().values_list("pk", "name").iterator(chunk_size=5000))
+    return MentionIndex(tags, aliases)
 
 
 def mentioned_in(text, *, limit=20):
-    """The known people and topics whose names `text` mentions as whole words, in any
-    case, in order of first mention: a list of `Mention`s."""
+    """The known people and topics whose names (or a person's aliases) `text` mentions as
+    whole words, in any case, in order of first mention: a list of `Mention`s."""
     if not text or not text.strip() or limit <= 0:
         return []
     return _index().find(text, limit)
+
+
+# A story names few people: more than this many are not linked (a list of names, say).
+NAMED_PEOPLE = 20
+
+
+def people_named_in(text, *, limit=NAMED_PEOPLE):
+    """The ids of the known people `text` names by their name or an alias, in order."""
+    if not text or not text.strip():
+        return []
+    return [mention.id for mention in people_index().find(text, limit)]
+
+
+# "By Jane Doe, John Roe and Ann Poe / Reuters": the names in a byline.
+_BYLINE_BY = re.compile(r"^\s*by\s+", re.IGNORECASE)
+_BYLINE_SEPARATOR = re.compile(r"\s*(?:,|;|&|/|\band\b)\s*", re.IGNORECASE)
+
+
+def byline_names(byline):
+    """The names a byline gives, each once, in order: "By Jane Doe and John Roe" gives two."""
+    names = (" ".join(name.split()) for name in _BYLINE_SEPARATOR.split(_BYLINE_BY.sub("", byline or "")))
+    return list(dict.fromkeys(name for name in names if name))
 
 
 # Lower-case words that may stand inside a name: "Ursula von der Leyen".

@@ -14,7 +14,8 @@ class TagStories(ListView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
-        self.tag = self.model.objects.filter(slug=kwargs["slug"]).first()
+        found = self.model.objects.filter(slug=kwargs["slug"])
+        self.tag = (found.select_related("photo") if self.model is Person else found).first()
         if self.tag is None:
             moved = services.redirect_for(self.model, kwargs["slug"])
             if moved is None:
@@ -24,12 +25,20 @@ class TagStories(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
+        if isinstance(self.tag, Person):
+            from newsdesk.stories.models import Story
+
+            return Story.objects.by_or_about(self.tag).for_listing()
         return self.tag.stories.for_listing()
 
     def get_context_data(self, **kwargs):
         from newsdesk.stories.views import tag_listing
 
         context = super().get_context_data(tag=self.tag, **kwargs)
+        if isinstance(self.tag, Person):
+            from newsdesk.feeds.feeds import feed_url
+
+            context["feed_url"] = feed_url("person", "rss", self.tag.slug)
         tag_listing(self.request, context["object_list"], f"{self.model._meta.model_name}:{self.tag.pk}")
         return context
 

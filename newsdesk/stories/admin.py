@@ -38,6 +38,8 @@ class StoryAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["people", "topics", "link"]
     readonly_fields = ["guid", "version", "fingerprint", "modified_at"]
+    # Authors (in byline order) and unlinked people are the newsroom editor's to set.
+    exclude = ["authors", "unlinked_people"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -50,6 +50,11 @@ class StoryQuerySet(models.QuerySet):
     def articles(self):
         return self.filter(kind=Story.Kind.ARTICLE)
 
+    def by_or_about(self, person):
+        """The stories `person` wrote or is linked to (each once)."""
+        return self.filter(models.Q(pk__in=Story.people.through.objects.filter(person=person).values("story_id"))
+                           | models.Q(pk__in=StoryAuthor.objects.filter(person=person).values("story_id")))
+
     def briefs(self):
         return self.filter(kind=Story.Kind.BRIEF)
 
@@ -93,40 +98,45 @@ _story_page = PreparedQuery(_page_queryset, slug=str, kind=str, now=datetime.dat
 
 
 def _tags_queryset(story_ids):
-    """The people and topics of the stories, as rows (kind, story id, id, name, slug, description)."""
+    """The people, topics and authors of the stories, as rows (kind, story id, id, name, slug,
+    description, position): an author's position in the byline, 0 for the others."""
     fields = _TAG_FIELDS
     # One story's page asks with one id: compared with `=`, so that the prepared SQL fits.
     lookup = {"story_id": story_ids} if isinstance(story_ids, int) else {"story_id__in": story_ids}
 
-    def side(kind, through, column):
-        return through.objects.filter(**lookup).annotate(
+    def side(kind, through, column, position=Value(0)):
+        return through.objects.filter(**lookup).order_by().annotate(
             tag_kind=Value(kind), tag_id=F(f"{column}_id"),
-            **{f"tag_{name}": F(f"{column}__{name}") for name in fields[1:]},
-        ).values_list("tag_kind", "story_id", *(f"tag_{name}" for name in fields))
+            **{f"tag_{name}": F(f"{column}__{name}") for name in fields[1:]}, tag_position=position,
+        ).values_list("tag_kind", "story_id", *(f"tag_{name}" for name in fields), "tag_position")
 
     return side("person", Story.people.through, "person").union(
-        side("topic", Story.topics.through, "topic"), all=True).order_by("tag_name", "tag_id")
+        side("topic", Story.topics.through, "topic"), side("author", StoryAuthor, "person", F("position")),
+        all=True).order_by("tag_name", "tag_id")
 
 
 _one_story_tags = PreparedQuery(_tags_queryset, story_ids=int)
 
 
 def load_tags(stories):
-    """Read the people and topics of `stories` in one query, where prefetch_related("people",
-    "topics") takes two: `story.people.all()` and `story.topics.all()` then ask nothing more.
-    Each in the order of its model (by name), as the database sorts."""
+    """Read the people, topics and authors of `stories` in one query, where prefetch_related
+    takes three: `story.people.all()`, `story.topics.all()` and `story.authors_in_order()`
+    then ask nothing more. People and topics in the order of their model (by name), as the
+    database sorts; authors in byline order."""
     stories = [story for story in stories if story is not None]
     if not stories:
         return stories
     ids = [story.pk for story in stories]
     rows = _one_story_tags(story_ids=ids[0]) if len(ids) == 1 else _tags_queryset(ids)
-    found, db = {"person": {}, "topic": {}}, stories[0]._state.db or "default"
-    models_of = {"person": Person, "topic": Topic}
-    for kind, story_id, *values in rows:
-        found[kind].setdefault(story_id, []).append(models_of[kind].from_db(db, _TAG_FIELDS, values))
+    found, db = {"person": {}, "topic": {}, "author": {}}, stories[0]._state.db or "default"
+    models_of = {"person": Person, "topic": Topic, "author": Person}
+    for kind, story_id, *values, position in rows:
+        found[kind].setdefault(story_id, []).append((position, models_of[kind].from_db(db, _TAG_FIELDS, values)))
     for story in stories:
-        _prefetched(story, "people", found["person"].get(story.pk, []))
-        _prefetched(story, "topics", found["topic"].get(story.pk, []))
+        _prefetched(story, "people", [tag for _, tag in found["person"].get(story.pk, [])])
+        _prefetched(story, "topics", [tag for _, tag in found["topic"].get(story.pk, [])])
+        authors = sorted(found["author"].get(story.pk, []), key=lambda row: row[0])
+        _prefetched(story, "authors", [person for _, person in authors])
     return stories
 
 
@@ -168,10 +178,14 @@ class Story(models.Model):
     headline = models.CharField(max_length=300)
     standfirst = models.TextField(blank=True, help_text="A sentence or two under the headline.")
     body = models.TextField(blank=True, help_text="Paragraphs, sub-headings, quotes, links and emphasis.")
-    byline = models.CharField("authors", max_length=300, blank=True)
+    byline = models.CharField(max_length=300, blank=True, help_text="Guests and agencies only: the site's own authors are chosen as people.")
     source = models.CharField(max_length=200, blank=True, help_text="Credit for a wire agency, e.g. Tass.")
     section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories")
     people = models.ManyToManyField(Person, blank=True, related_name="stories")
+    # Who wrote it, in byline order; `byline` holds only what is not a known author (a guest, an agency).
+    authors = models.ManyToManyField(Person, blank=True, through="StoryAuthor", related_name="authored")
+    # People the text names whom an editor unlinked: a later save does not link them again.
+    unlinked_people = models.ManyToManyField(Person, blank=True, related_name="+")
     topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
     # link, lead_picture and created_by are empty on most stories (every imported one): their
     # indexes (Meta) leave the empty ones out, so that writing a story does not touch them.
@@ -234,6 +248,21 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return story_url(self.kind, self.slug)
+
+    def authors_in_order(self):
+        """The story's authors in byline order (as load_tags or a preview left them, if they did)."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("authors")
+        if cached is not None:
+            return list(cached)
+        if not self.pk:
+            return []
+        return [row.person for row in StoryAuthor.objects.filter(story=self).select_related("person")]
+
+    @property
+    def byline_text(self):
+        """The free-text byline (guests, agencies) without a leading "By"."""
+        text = " ".join(self.byline.split())
+        return text[3:] if text[:3].lower() == "by " else text
 
     @property
     def comment_policy(self):
@@ -305,10 +334,25 @@ def _url_around_slug(kind, prefix, urlconf):
     return tuple(reverse(name, args=["slug"], urlconf=urlconf).rsplit("slug", 1))
 
 
+class StoryAuthor(models.Model):
+    """One author of a story, at their place in the byline."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["story", "person"], name="one_author_once")]
+
+    def __str__(self):
+        return f"{self.person} ({self.story_id})"
+
+
 class Revision(models.Model):
     """A story as it was saved: every newsroom save keeps one."""
 
-    FIELDS = ["kind", "headline", "standfirst", "body", "byline", "source", "section_id", "language", "comments_mode",
+    FIELDS = ["kind", "headline", "standfirst", "body", "authors", "byline", "source", "section_id", "language", "comments_mode",
               "people", "topics", "status", "published_at", "embargo_until", "lead_picture_id"]
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="revisions")

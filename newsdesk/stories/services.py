@@ -2,7 +2,7 @@
 withdrawing, updates and corrections. Views call these; each writes the audit log."""
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.audit.models import record
@@ -10,7 +10,7 @@ from newsdesk.live import events
 from newsdesk.search import services as search
 
 from . import body
-from .models import Note, Revision, Story
+from .models import Note, Revision, Story, StoryAuthor
 
 
 class WorkflowError(Exception):
@@ -42,7 +42,9 @@ def public_keys(pk, river_cut=None):
         return set()
     keys = {events.story_key(pk), events.ARCHIVE} | events.tag_keys(
         section_ids=[row["section_id"]],
-        person_ids=Story.people.through.objects.filter(story_id=pk).values_list("person_id", flat=True),
+        # Its people's pages, and its authors' (theirs list it too).
+        person_ids=[*Story.people.through.objects.filter(story_id=pk).values_list("person_id", flat=True),
+                    *StoryAuthor.objects.filter(story_id=pk).values_list("person_id", flat=True)],
         topic_ids=Story.topics.through.objects.filter(story_id=pk).values_list("topic_id", flat=True),
     )
     if river.shows(row["published_at"], river_cut or river.cut()):
@@ -72,14 +74,91 @@ def can_edit(user, story):
     )
 
 
+TAG_FIELDS = ("people", "topics", "authors")
+
+
 def snapshot(story):
-    data = {name: getattr(story, name) for name in Revision.FIELDS if name not in ("people", "topics")}
+    data = {name: getattr(story, name) for name in Revision.FIELDS if name not in TAG_FIELDS}
     for name in ("published_at", "embargo_until"):
         data[name] = data[name].isoformat() if data[name] else None
     if story.pk:
         data["people"] = sorted(story.people.values_list("name", flat=True))
         data["topics"] = sorted(story.topics.values_list("name", flat=True))
+        data["authors"] = author_names(story.pk)
     return data
+
+
+def author_names(pk):
+    """The names of story `pk`'s authors, in byline order."""
+    return list(StoryAuthor.objects.filter(story_id=pk).order_by("position", "pk").values_list("person__name", flat=True))
+
+
+def set_authors(story, authors):
+    """Make `authors` (people, in byline order, each once) the story's authors."""
+    ids = list(dict.fromkeys(getattr(person, "pk", person) for person in authors))
+    if ids == list(StoryAuthor.objects.filter(story=story).order_by("position", "pk").values_list("person_id", flat=True)):
+        return
+    StoryAuthor.objects.filter(story=story).delete()
+    StoryAuthor.objects.bulk_create(StoryAuthor(story=story, person_id=pk, position=n) for n, pk in enumerate(ids))
+
+
+def link_named_people(story, people=None, *, shown=None):
+    """Link the story to the known people its text names (by name or alias), besides
+    `people` (the editor's choice; None keeps those it has).
+
+    `shown` are the people the editor saw linked before this save: one of them named in
+    the text but left out of `people` was unlinked on purpose, and stays unlinked on later
+    saves until someone links them again by hand."""
+    from newsdesk.people.services import people_named_in
+
+    named = set(people_named_in(" ".join([story.headline, story.standfirst, story.text])))
+    current = set(story.people.values_list("pk", flat=True))
+    chosen = current if people is None else {getattr(p, "pk", p) for p in people}
+    unlinked = set(story.unlinked_people.values_list("pk", flat=True))
+    if people is not None:
+        relinked = unlinked & chosen
+        dropped = ({getattr(p, "pk", p) for p in shown} - chosen) & named if shown is not None else set()
+        if relinked:
+            story.unlinked_people.remove(*relinked)
+        if dropped:
+            story.unlinked_people.add(*dropped)
+        unlinked = (unlinked - relinked) | dropped
+    wanted = chosen | (named - unlinked)
+    if wanted != current:
+        story.people.set(wanted)
+
+
+# A new name finds the stories naming it among this many at most (the newest first).
+LINK_NAMED_AT_MOST = 5000
+
+
+def link_where_named(person, names, *, by):
+    """Link `person` to the stories that name them by one of `names` (their name when new,
+    aliases just recorded), but those an editor unlinked them from. Their pages are purged
+    and their search entries refreshed; the audit log says how many. Returns that number."""
+    from newsdesk.people.services import Mention, MentionIndex
+
+    names = [name for name in names if name.strip()]
+    if not names:
+        return 0
+    index = MentionIndex([], [(name, Mention("person", person.pk, person.name)) for name in names])
+    maybe = Q()
+    for name in names:
+        maybe |= Q(headline__icontains=name) | Q(standfirst__icontains=name) | Q(body__icontains=name)
+    candidates = (Story.objects.filter(maybe).exclude(people=person).exclude(unlinked_people=person)
+                  .order_by("-pk").only("pk", "headline", "standfirst", "body")[:LINK_NAMED_AT_MOST])
+    found = [story.pk for story in candidates.iterator(chunk_size=500)
+             if index.find(" ".join([story.headline, story.standfirst, story.text]), 1)]
+    if not found:
+        return 0
+    with transaction.atomic():
+        before = {pk: public_keys(pk) for pk in found}
+        Story.people.through.objects.bulk_create(
+            [Story.people.through(story_id=pk, person_id=person.pk) for pk in found], ignore_conflicts=True)
+        search.refresh(found)
+        events.record_many([("story", pk, None, keys) for pk in found if (keys := before[pk] | public_keys(pk))])
+        record(by, "link-person", person, f"linked to {len(found)} stor{'y' if len(found) == 1 else 'ies'} naming them")
+    return len(found)
 
 
 def _keep_revision(story, by):
@@ -87,11 +166,14 @@ def _keep_revision(story, by):
 
 
 @transaction.atomic
-def save(story, *, by, base_revision=None, people=None, topics=None, action="save"):
+def save(story, *, by, base_revision=None, people=None, topics=None, authors=None, people_shown=None,
+         action="save"):
     """Save an edited story and keep a revision of it.
 
     `base_revision` is the revision the editor started from: if someone saved since,
-    nothing is written and EditConflict says so (no silent overwrite).
+    nothing is written and EditConflict says so (no silent overwrite). `authors` are
+    people in byline order (None leaves them as they are). The known people the text
+    names are linked too, but those the editor unlinked (`people_shown`, link_named_people).
     """
     story.body = body.clean_html(story.body)
     before = public_keys(story.pk) if story.pk else set()
@@ -106,10 +188,11 @@ def save(story, *, by, base_revision=None, people=None, topics=None, action="sav
         story.created_by = story.created_by or by
         story.revision = 1
     story.save()
-    if people is not None:
-        story.people.set(people)
+    link_named_people(story, people, shown=people_shown)
     if topics is not None:
         story.topics.set(topics)
+    if authors is not None:
+        set_authors(story, authors)
     _keep_revision(story, by)
     record(by, action, story, f"revision {story.revision}")
     search.refresh([story.pk])
@@ -201,10 +284,10 @@ def withdraw_for_agency(story, *, reason):
                        status=Story.Status.WITHDRAWN, withdrawn_reason=reason[:300])
 
 
-def take_wire_version(pk, fields_for, *, people, topics, link=None):
+def take_wire_version(pk, fields_for, *, people, topics, authors=(), link=None):
     """A changed wire version of imported story `pk`: `fields_for(story)` its fields as the
-    import read them (given the saved story, for what the wire leaves out), `people` and
-    `topics` their ids, `link` the story a brief leads to (or None).
+    import read them (given the saved story, for what the wire leaves out), `people`,
+    `topics` and `authors` their ids, `link` the story a brief leads to (or None).
 
     Applied with a revision and an audit entry, if nobody changed the story in the newsroom
     since its last import; a withdrawn story stays withdrawn. Otherwise the editor's work
@@ -224,6 +307,8 @@ def take_wire_version(pk, fields_for, *, people, topics, link=None):
         data = snapshot(wire)
         data["people"] = sorted(Person.objects.filter(pk__in=people).values_list("name", flat=True))
         data["topics"] = sorted(Topic.objects.filter(pk__in=topics).values_list("name", flat=True))
+        names = dict(Person.objects.filter(pk__in=authors).values_list("pk", "name"))
+        data["authors"] = [names[pk] for pk in authors if pk in names]
         Revision.objects.create(story=story, number=story.revision, data=data, author=None)
         # Only what marks this wire version as seen: importing it again is "unchanged".
         Story.objects.filter(pk=pk).update(revision=story.revision, fingerprint=fields["fingerprint"],
@@ -241,6 +326,7 @@ def take_wire_version(pk, fields_for, *, people, topics, link=None):
     story.save()
     story.people.set(people)
     story.topics.set(topics)
+    set_authors(story, authors)
     _keep_revision(story, None)
     note = f"wire version {story.version}".strip()
     if story.status != status_before:
@@ -299,7 +385,11 @@ def restore(story, revision, *, by):
             setattr(story, name, data[name])
     people = [Person.named(n) for n in data.get("people", [])]
     topics = [Topic.named(n) for n in data.get("topics", [])]
-    return save(story, by=by, people=people, topics=topics, action="restore")
+    authors = None
+    if "authors" in data:  # the authors of then who are still people (an older revision has none)
+        known = {p.name.casefold(): p for p in Person.objects.filter(name__in=data["authors"])}
+        authors = [known[n.casefold()] for n in data["authors"] if n.casefold() in known]
+    return save(story, by=by, people=people, topics=topics, authors=authors, action="restore")
 
 
 def publish_brief(text, *, by, person=None, topic=None):

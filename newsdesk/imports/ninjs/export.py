@@ -70,8 +70,9 @@ def story_to_ninjs(story, request=None, *, base_url=None):
         doc["altids"].append({"role": "source", "value": story.guid})
     if story.standfirst:
         doc["descriptions"] = [_text("summary", story.standfirst)]
-    if story.byline:
-        doc["by"] = story.byline
+    authors = story.authors_in_order()
+    if authors or story.byline:  # the byline as readers read it: the authors, then the guests
+        doc["by"] = ", ".join([*(person.name for person in authors), *([story.byline_text] if story.byline else [])])
     if story.source:  # a wire agency's story: its credit
         doc["copyrightholder"] = story.source
         doc["infosources"] = [{"name": story.source, "role": "originator"}]

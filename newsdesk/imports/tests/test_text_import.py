@@ -72,8 +72,25 @@ def test_the_1118_brief_is_labelled_with_vladimir_putin(seed):
     assert brief.label == putin
     assert brief.text.startswith("Russian President Vladimir Putin has appointed Alexander Darchiyev")
     assert "Vladimir Putin" not in brief.headline.split("Russian President")[0]
-    unlabelled = Story.objects.briefs().exclude(pk=brief.pk)
-    assert all(b.label is None for b in unlabelled)
+    # The briefs that name him are his too; the one that names nobody known has no label.
+    assert [b.label for b in Story.objects.briefs().order_by("published_at")] == [None, brief.label, putin, putin, putin]
+
+
+def test_the_vladimir_putin_page_lists_the_five_items_that_name_him(seed, client):
+    run_import(seed, "--date", DAY.isoformat())
+    putin = Person.objects.get(name="Vladimir Putin")
+
+    page = client.get(putin.get_absolute_url())
+
+    html = page.content.decode()
+    teasers = html.count('<article class="teaser')
+    assert page.status_code == 200 and teasers == 5
+    named = Story.objects.filter(body__contains="Vladimir Putin")
+    assert named.count() == 5 and set(putin.stories.all()) == set(named)
+    assert all(story.get_absolute_url() in html for story in named)
+    assert sum(story.is_brief for story in named) == 4  # the briefs are listed, not only the article
+    starmer = Story.objects.get(body__contains="Keir Starmer")
+    assert starmer.get_absolute_url() not in html
 
 
 def test_importing_the_same_file_again_changes_nothing(seed):

@@ -14,7 +14,7 @@ from newsdesk.stories import body
 from newsdesk.stories.models import Section, Story
 
 LABELS = {
-    "kind": "Kind", "headline": "Headline", "standfirst": "Standfirst", "body": "Body", "byline": "Authors",
+    "kind": "Kind", "headline": "Headline", "standfirst": "Standfirst", "body": "Body", "authors": "Authors", "byline": "Byline",
     "source": "Source", "section_id": "Section", "language": "Language", "people": "People", "topics": "Topics",
     "status": "Status", "published_at": "Published", "embargo_until": "Embargo until",
     "lead_picture_id": "Lead picture", "comments_mode": "Comments",
@@ -71,7 +71,7 @@ def _as_text(name, value, sections, pictures):
         return f"{picture.alt}{f' ({picture.credit})' if picture.credit else ''}"
     if name == "comments_mode":
         return Story.Comments(value).label if value in Story.Comments.values else value
-    if name in ("people", "topics"):
+    if name in ("people", "topics", "authors"):
         return "\n".join(value)
     if name == "section_id":
         return sections.get(value, f"(removed section {value})")

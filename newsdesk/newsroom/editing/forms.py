@@ -33,11 +33,82 @@ def split_names(value):
     return names
 
 
-class StoryForm(forms.ModelForm):
-    """The editor: a story's fields, its people and topics by name, and the revision it started from."""
+class AuthorsWidget(forms.Widget):
+    """A list of plain selects, one an author, in byline order: a few empty ones to add more.
+    Works without JavaScript; the order of the selects is the order of the byline."""
 
+    template_name = "newsroom/editing/_authors.html"
+    use_fieldset = True
+    EMPTY = 2  # empty selects after the chosen authors, and at least 3 in all
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = []
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = [str(v) for v in (value or []) if str(v).strip()]
+        rows = chosen + [""] * max(self.EMPTY, 3 - len(chosen))
+        base = context["widget"]["attrs"].get("id") or f"id_{name}"
+        context["widget"]["rows"] = [{"id": f"{base}_{n}", "value": v, "number": n + 1} for n, v in enumerate(rows)]
+        context["widget"]["choices"] = [(str(pk), label) for pk, label in self.choices]
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name) or []
+
+    def value_omitted_from_data(self, data, files, name):
+        return False  # no select chosen means no authors
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+class AuthorsField(forms.Field):
+    """Authors by id, in the order given, each once: people who write for the site (or who
+    wrote this story before they stopped)."""
+
+    widget = AuthorsWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.queryset = Person.objects.filter(is_author=True)
+
+    def set_choices(self, queryset):
+        self.queryset = queryset
+        self.widget.choices = [(p.pk, f"{p.name} · {p.role}" if p.role else p.name) for p in queryset]
+
+    def prepare_value(self, value):
+        return [getattr(v, "pk", v) for v in value or []]
+
+    def clean(self, value):
+        ids = []
+        for item in value or []:
+            item = str(item).strip()
+            if not item:
+                continue
+            if not item.isdigit():
+                raise forms.ValidationError("Choose each author from the list.")
+            ids.append(int(item))
+        ids = list(dict.fromkeys(ids))
+        found = self.queryset.in_bulk(ids)
+        if len(found) < len(ids):
+            raise forms.ValidationError("One of the authors chosen is not an author any more: choose again.")
+        return [found[pk] for pk in ids]
+
+
+class StoryForm(forms.ModelForm):
+    """The editor: a story's fields, its authors, its people and topics by name, and the
+    revision it started from."""
+
+    authors = AuthorsField(help_text="The site's own authors, in byline order. A guest or an agency goes in the "
+                                     "byline below; people are made authors on their page in People and topics.")
+    # The names shown when the page was loaded come back with the post (show_hidden_initial):
+    # a person the text names whom the editor deleted from here was unlinked on purpose.
     people = forms.CharField(
-        required=False, help_text="Names, separated by commas. A new name becomes a new person (editors only)."
+        required=False, show_hidden_initial=True,
+        help_text="Names, separated by commas. A new name becomes a new person (editors only). "
+                  "Known people the text names are added when you save; delete one here to unlink them for good.",
     )
     topics = forms.CharField(
         required=False, help_text="Names, separated by commas. A new name becomes a new topic (editors only)."
@@ -47,7 +118,7 @@ class StoryForm(forms.ModelForm):
     # The tag model behind each names field, and the permission that may add to it.
     TAGS = {"people": (Person, "people.add_person", "person"), "topics": (Topic, "people.add_topic", "topic")}
 
-    field_order = ["kind", "headline", "standfirst", "body", "byline", "source", "section", "people", "topics",
+    field_order = ["kind", "headline", "standfirst", "body", "authors", "byline", "source", "section", "people", "topics",
                    "language", "embargo_until", "comments_mode"]
 
     class Meta:
@@ -72,6 +143,12 @@ class StoryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["headline"].widget.attrs["autofocus"] = True
+        authors = Person.objects.filter(is_author=True)
+        if self.instance.pk:
+            current = self.instance.authors_in_order()
+            self.initial.setdefault("authors", [p.pk for p in current])
+            authors = Person.objects.filter(Q(is_author=True) | Q(pk__in=[p.pk for p in current]))
+        self.fields["authors"].set_choices(authors.only("pk", "name", "role").order_by("name"))
         self.fields["body"].widget.attrs["data-picture-search"] = reverse("pictures:choose")
         if self.instance.pk:
             # Without it a save could overwrite someone else's unseen edit.
@@ -112,7 +189,19 @@ class StoryForm(forms.ModelForm):
         with transaction.atomic():
             tags = {name: [self.TAGS[name][0].named(n) for n in self.cleaned_data[name]] for name in self.TAGS}
             return services.save(self.instance, by=self.user, base_revision=self.cleaned_data["base_revision"],
+                                 authors=self.cleaned_data["authors"], people_shown=self.people_shown(),
                                  action=action, **tags)
+
+    def people_shown(self):
+        """The people the editor saw linked: as the page was loaded (its hidden copy of the
+        field), else as the story has them now."""
+        if not self.instance.pk:
+            return []
+        field = self["people"]
+        if field.html_initial_name in self.data:
+            names = split_names(self.data.get(field.html_initial_name))
+            return list(Person.objects.filter(name__in=names)) if names else []
+        return list(self.instance.people.all())
 
     def preview_story(self):
         """The edited story as readers would see it, saved nowhere.
@@ -132,6 +221,9 @@ class StoryForm(forms.ModelForm):
             queryset = model.objects.none()
             queryset._result_cache = tags  # what `story.people.all` will give the template
             cache[name] = queryset
+        authors = Person.objects.none()
+        authors._result_cache = list(self.cleaned_data["authors"])  # what `story.authors_in_order` gives
+        cache["authors"] = authors
         story._prefetched_objects_cache = {**getattr(story, "_prefetched_objects_cache", {}), **cache}
         return story
 

@@ -105,19 +105,24 @@ def _editor(request, story, form, *, status=200, **context):
         "withdraw_form": WithdrawForm(),
         "note_form": NoteForm(),
         "notes": story.notes.select_related("author"),
-        "suggestions": _suggestions(story),
+        **_mentions(story),
         **context,
     }, status=status)
 
 
-def _suggestions(story):
-    """Known people and topics the story's text mentions but it is not tagged with yet."""
+def _mentions(story):
+    """What the story's text mentions of the known people and topics: `named_people`, the
+    people it is linked to because the text names them (the editor may unlink them), and
+    `suggestions`, those it is not linked to (topics, and people an editor unlinked)."""
     if story is None or not story.pk:
-        return []
-    text = " ".join([story.headline, story.standfirst, story.text])
+        return {"named_people": [], "suggestions": []}
+    mentions = mentioned_in(" ".join([story.headline, story.standfirst, story.text]))
     tagged = {("person", n.lower()) for n in story.people.values_list("name", flat=True)}
     tagged |= {("topic", n.lower()) for n in story.topics.values_list("name", flat=True)}
-    return [m for m in mentioned_in(text) if (m.kind, m.name.lower()) not in tagged]
+    return {
+        "named_people": [m for m in mentions if m.kind == "person" and (m.kind, m.name.lower()) in tagged],
+        "suggestions": [m for m in mentions if (m.kind, m.name.lower()) not in tagged],
+    }
 
 
 def _conflict(request, story_pk, form, conflict):

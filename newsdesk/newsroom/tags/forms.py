@@ -31,6 +31,47 @@ class TagForm(forms.Form):
         return name
 
 
+class PictureChoice(forms.ModelChoiceField):
+    def label_from_instance(self, picture):
+        return f"{picture.alt[:80]} (#{picture.pk}, {picture.width}×{picture.height})"
+
+
+class PersonForm(TagForm):
+    """A person's page and byline: besides name and description, whether they write for the
+    site, their role, bio and photo, and the other names a text may give them."""
+
+    is_author = forms.BooleanField(required=False, label="Writes for the site",
+                                   help_text="An author: chosen in the story editor, linked from bylines.")
+    role = forms.CharField(required=False, max_length=200, help_text="E.g. Moscow correspondent.")
+    bio = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                          help_text="A few sentences, shown on their page.")
+    aliases = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Other names a story may give them, one a line (e.g. President Putin). A story naming them "
+                  "by one of these is linked to them when saved or imported.")
+    photo = PictureChoice(queryset=None, required=False, label="Photo", empty_label="No photo",
+                          help_text="From the picture library, the latest first.")
+    new_photo = forms.ImageField(required=False, label="Or upload a photo",
+                                 widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+    # The pictures offered: the latest, and the one they have.
+    CHOICES = 200
+
+    def __init__(self, *args, person, **kwargs):
+        from newsdesk.pictures.models import Picture
+
+        super().__init__(*args, **kwargs)
+        latest = list(Picture.objects.order_by("-created_at", "-pk").values_list("pk", flat=True)[: self.CHOICES])
+        if person.photo_id:
+            latest.append(person.photo_id)
+        self.fields["photo"].queryset = Picture.objects.filter(pk__in=latest).order_by("-created_at", "-pk")
+
+    def clean_aliases(self):
+        from newsdesk.people.models import alias_list
+
+        return alias_list(self.cleaned_data["aliases"])
+
+
 class NewTagForm(TagForm):
     kind = forms.ChoiceField(choices=KIND_CHOICES, widget=forms.RadioSelect, initial="person", label="Kind")
 

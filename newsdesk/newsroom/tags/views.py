@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsdesk.people import services
 from newsdesk.stories.body import html_to_text
 
-from .forms import MergeForm, NewTagForm, TagForm, TagSearch
+from newsdesk.pictures.services import PictureError, store_upload
+
+from .forms import MergeForm, NewTagForm, PersonForm, TagForm, TagSearch
 
 PER_PAGE = 50
 # The story editor sends the whole text; more than this is not a story.
@@ -98,14 +101,22 @@ def new_tag(request):
 def edit_tag(request, kind, pk):
     tag = _tag_or_404(kind, pk)
     _require(request.user, kind, "change")
-    form = TagForm(request.POST or None, initial={"name": tag.name, "description": tag.description})
+    initial = {"name": tag.name, "description": tag.description}
+    if kind == "person":
+        initial.update(is_author=tag.is_author, role=tag.role, bio=tag.bio, aliases=tag.aliases, photo=tag.photo_id)
+        form = PersonForm(request.POST or None, request.FILES or None, initial=initial, person=tag)
+    else:
+        form = TagForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         old_url = tag.get_absolute_url()
         try:
-            tag = services.edit(tag, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-                                by=request.user)
-        except services.TagError as err:
-            form.add_error("name", str(err))
+            with transaction.atomic():
+                tag = services.edit(tag, name=form.cleaned_data["name"],
+                                    description=form.cleaned_data["description"], by=request.user)
+                if kind == "person":
+                    _describe(request, tag, form.cleaned_data)
+        except (services.TagError, PictureError) as err:
+            form.add_error("new_photo" if isinstance(err, PictureError) else "name", str(err))
         else:
             moved = old_url != tag.get_absolute_url()
             messages.success(request, f"Saved “{tag.name}”." + (f" {old_url} now redirects here." if moved else ""))
@@ -117,6 +128,15 @@ def edit_tag(request, kind, pk):
         "can_merge": request.user.has_perms([f"people.change_{kind}", f"people.delete_{kind}"]),
         "can_delete": request.user.has_perm(f"people.delete_{kind}"),
     }, status=400 if form.errors else 200)
+
+
+def _describe(request, person, data):
+    """A person's author fields; an uploaded photo goes to the picture library first."""
+    photo = data["photo"]
+    if data.get("new_photo"):
+        photo = store_upload(data["new_photo"], alt=f"{person.name}", by=request.user)
+    services.describe_person(person, is_author=data["is_author"], role=data["role"], bio=data["bio"],
+                             aliases=data["aliases"], photo=photo, by=request.user)
 
 
 @login_required

@@ -22,6 +22,7 @@ def editor_data(story=None, **changes):
         "headline": story.headline if story else "",
         "standfirst": story.standfirst if story else "",
         "body": story.body if story else "",
+        "authors": [p.pk for p in story.authors_in_order()] if story else [],
         "byline": story.byline if story else "",
         "source": story.source if story else "",
         "section": story.section_id or "" if story else "",

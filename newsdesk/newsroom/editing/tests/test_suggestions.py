@@ -21,5 +21,7 @@ def test_the_editor_suggests_known_people_and_topics_the_text_mentions(client, d
 
     html = client.get(f"/newsroom/stories/{story.pk}/").content.decode()
 
-    assert 'data-name="Vladimir Putin"' in html and 'data-name="Space"' in html
-    assert 'data-name="Elon Musk"' not in html  # already tagged
+    # Putin, named in the text, was linked on saving: the editor may unlink him.
+    assert 'data-remove-tag="people" data-name="Vladimir Putin"' in html
+    assert 'data-add-tag="topics" data-name="Space"' in html  # topics are only suggested
+    assert 'data-add-tag="people" data-name="Elon Musk"' not in html  # tagged already
