@@ -72,7 +72,8 @@ def read_newsml(path, raw, root, *, channel_tz=None, lenient_agencies=()):
         fault = _fault(root)
         if fault is not None:
             return [_refused(path, fault, root, fmt)]
-        return [_item(path, root, raw.decode("utf-8", "replace"), channel_tz, [])]
+        encoding = root.getroottree().docinfo.encoding or "utf-8"  # as declared, or UTF-16 by its mark
+        return [_item(path, root, raw.decode(encoding, "replace"), channel_tz, [])]
     if kind in OTHER_ITEMS:
         fault = _fault(root)
         if fault is not None:

@@ -221,3 +221,13 @@ def test_video_and_concept_items_are_skipped_with_the_reason(tmp_path):
     assert (skipped_video.kind, skipped_video.guid) == ("video", "newsml:tag:gettyimages.com,2010:GYI0062134533")
     assert "is not a text story" in skipped_video.reason
     assert (skipped_concept.kind, skipped_concept.reason) == ("concept", "concept: Newsdesk takes text items only")
+
+
+def test_an_item_in_utf16_is_read_and_kept_as_text(tmp_path):
+    text = example("LISTING_2_NewsML-G2_Text_Document.xml").read_text().replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    path = tmp_path / "wide.xml"
+    path.write_bytes(text.encode("utf-16"))
+
+    [item] = read_agency_file(path)
+
+    assert item.headline == 'Fed to halt QE to avert "bubble"' and item.raw == text
