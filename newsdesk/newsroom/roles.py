@@ -2,7 +2,7 @@
 
 Reporter writes and edits their own drafts and sends them for review, and takes wire copy
 into drafts; editor edits, publishes, schedules and withdraws any story, looks after people
-and topics, and manages the wire channels;
+and topics, and manages the wire channels and routing rules;
 moderator runs the comments; admin manages users and settings.
 """
 
@@ -21,6 +21,7 @@ ROLES = {
         "people.view_topic", "people.add_topic", "people.change_topic", "people.delete_topic",
         "pictures.view_picture", "pictures.add_picture", "pictures.change_picture",
         "wire.view_wireitem", "wire.view_channel", "wire.add_channel", "wire.change_channel", "wire.delete_channel",
+        "wire.view_rule", "wire.add_rule", "wire.change_rule", "wire.delete_rule",
     ],
     "Moderator": [
         "comments.moderate_comment", "comments.view_comment", "stories.view_story",

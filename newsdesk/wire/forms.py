@@ -76,3 +76,30 @@ class ChannelForm(forms.ModelForm):
         if data.get("interval") is not None and data["interval"] < 5:
             self.add_error("interval", "Poll every 5 seconds or more.")
         return data
+
+
+class RuleForm(forms.ModelForm):
+    """A routing rule: the conditions it needs (all of those given) and what it does."""
+
+    class Meta:
+        from .models import Rule
+
+        model = Rule
+        fields = ["name", "enabled", "channel", "agency", "urgency", "subject", "language", "words", "words_match",
+                  "words_in", "section", "people", "topics", "priority", "publish", "stop"]
+        widgets = {"people": forms.SelectMultiple(attrs={"size": 6}), "topics": forms.SelectMultiple(attrs={"size": 6})}
+
+    def clean_urgency(self):
+        urgency = self.cleaned_data["urgency"]
+        if urgency is not None and not 1 <= urgency <= 9:
+            raise forms.ValidationError("Urgency runs from 1 (flash) to 9.")
+        return urgency
+
+    def clean(self):
+        data = super().clean()
+        actions = [data.get("section"), data.get("people"), data.get("topics"), data.get("priority"),
+                   data.get("publish"), data.get("stop")]
+        if not any(a for a in actions if a is not None and (not hasattr(a, "exists") or a.exists())):
+            raise forms.ValidationError("Give the rule something to do: a section, people, topics, priority, "
+                                        "publishing or stop.")
+        return data

@@ -142,6 +142,7 @@ def _store(data, file, channel):
         item = WireItem.objects.create(guid=data.guid[:500], channel=channel, received_at=now, updated_at=now,
                                        expires_at=expiry(now), **fields)
         _version(item, data, file)
+        _route(item, now)
         announce(item.pk)
         result.action, result.item = "created", item
         return result
@@ -160,9 +161,19 @@ def _store(data, file, channel):
     item.save()
     version = _version(item, data, file)
     alerts.raise_for(item, version, channel=channel)
+    _route(item, now)
     announce(item.pk)
     result.action = "updated"
     return result
+
+
+def _route(item, now):
+    """Every new item and version: grouped with the same event from other agencies, then the
+    routing rules in their order."""
+    from . import grouping, rules
+
+    grouping.place(item, now)
+    rules.apply(item, now)
 
 
 def ingest_path(path, *, channel=None, lenient=()):

@@ -150,6 +150,17 @@ class WireItem(models.Model):
     taken_story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     taken_at = models.DateTimeField(null=True, blank=True)
+    # What the routing rules decided (rules.py): a story taken from the item gets them.
+    section = models.ForeignKey("stories.Section", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    added_people = models.ManyToManyField("people.Person", blank=True, related_name="+")
+    added_topics = models.ManyToManyField("people.Topic", blank=True, related_name="+")
+    priority = models.BooleanField(default=False)
+    rules_applied = models.JSONField(default=list, blank=True)  # the names of the rules that matched
+    # Items about the same event share a group (grouping.py): the id of the group's first item.
+    group_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    group_score = models.FloatField(null=True, blank=True)  # the similarity that put it in the group
+    terms = models.JSONField(default=list, blank=True)  # the words the similarity is measured on
 
     objects = ItemQuerySet.as_manager()
 
@@ -239,3 +250,67 @@ class Alert(models.Model):
     @property
     def urgent(self):
         return self.kind != self.Kind.UPDATE
+
+
+class Band(models.Model):
+    """One MinHash band of an item's words (grouping.py): items sharing a band are candidates
+    for the same event, so ingest looks up a few keys instead of reading the queue."""
+
+    item = models.ForeignKey(WireItem, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField()
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"], name="wire_band_key")]
+
+
+class Rule(models.Model):
+    """A routing rule, applied in order to each item (and each new version) as it comes in:
+    when every condition given holds, its actions are taken; one that says stop ends the list."""
+
+    class Words(models.TextChoices):
+        ALL = "all", "all of the words"
+        ANY = "any", "any of the words"
+
+    class Where(models.TextChoices):
+        EITHER = "either", "headline or body"
+        HEADLINE = "headline", "headline"
+        BODY = "body", "body"
+
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    enabled = models.BooleanField(default=True)
+    # Conditions: only those given count, all of them must hold.
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agency = models.CharField(max_length=200, blank=True, help_text="As the item names it, e.g. TASS.")
+    urgency = models.PositiveSmallIntegerField(
+        "urgency at most", null=True, blank=True, help_text="1 (flash) to 9: items this urgent or more.")
+    subject = models.CharField(max_length=200, blank=True,
+                               help_text="A subject code or name the item carries, e.g. medtop:11000000 or politics.")
+    language = models.CharField(max_length=35, blank=True, help_text="e.g. en (also matches en-GB).")
+    words = models.CharField(max_length=500, blank=True, help_text="Words separated by spaces or commas.")
+    words_match = models.CharField(max_length=3, choices=Words.choices, default=Words.ALL)
+    words_in = models.CharField(max_length=8, choices=Where.choices, default=Where.EITHER)
+    # Actions.
+    section = models.ForeignKey("stories.Section", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="set section")
+    people = models.ManyToManyField("people.Person", blank=True, related_name="+", verbose_name="add people")
+    topics = models.ManyToManyField("people.Topic", blank=True, related_name="+", verbose_name="add topics")
+    priority = models.BooleanField("mark as priority", default=False,
+                                   help_text="Highlighted on the desk, with a short sound when it arrives.")
+    publish = models.BooleanField("take as brief and publish", default=False,
+                                  help_text="Published at once as a brief, in the name of the rule's author.")
+    stop = models.BooleanField("stop", default=False, help_text="No later rule is applied to a matching item.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", editable=False)
+    matched = models.PositiveIntegerField(default=0, editable=False)
+    last_matched_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("wire:rule-edit", args=[self.pk])

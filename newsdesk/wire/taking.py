@@ -63,13 +63,17 @@ def take(item, *, by, kind=Story.Kind.ARTICLE):
     headline = headline_of(item)
     text = " ".join([headline, body.html_to_text(item.body_html)])
     people, topics = matched_tags(item, text)
+    # and those the routing rules added
+    people = sorted(set(people) | set(item.added_people.values_list("pk", flat=True)))
+    topics = sorted(set(topics) | set(item.added_topics.values_list("pk", flat=True)))
     if kind == Story.Kind.BRIEF:
         sentence = body.first_sentence(body.html_to_text(item.body_html) or headline, 400)
         html = body.text_to_html(f"{sentence} {credit(item)}".strip())
     else:
         html = story_body(item)
     story = Story(kind=kind, headline=headline, body=html, byline=item.byline[:300], source=item.agency[:200],
-                  language=item.language, urgency=item.urgency, status=Story.Status.DRAFT)
+                  language=item.language, urgency=item.urgency, section_id=item.section_id,
+                  status=Story.Status.DRAFT)
     stories.save(story, by=by, people=Person.objects.filter(pk__in=people),
                  topics=Topic.objects.filter(pk__in=topics), action="create")
     StoryLink.objects.create(story=story, item=item, version=version, by=by)

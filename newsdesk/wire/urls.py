@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "wire"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("channels/<int:pk>/", views.channel, name="channel"),
     path("channels/<int:pk>/edit/", views.channel_edit, name="channel-edit"),
     path("channels/<int:pk>/pause/", views.channel_pause, name="channel-pause"),
+    path("rules/", rule_views.rule_list, name="rules"),
+    path("rules/new/", rule_views.rule_edit, name="rule-new"),
+    path("rules/<int:pk>/", rule_views.rule_edit, name="rule-edit"),
+    path("rules/<int:pk>/delete/", rule_views.rule_delete, name="rule-delete"),
+    path("rules/<int:pk>/<str:direction>/", rule_views.rule_move, name="rule-move"),
 ]

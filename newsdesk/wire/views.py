@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from newsdesk.stories import services as stories
 from newsdesk.stories.models import Story
 
-from . import alerts, taking
+from . import alerts, grouping, taking
 from .forms import ChannelForm, QueueFilter
 from .models import Alert, Channel, WireItem
 
 QUEUE_SIZE = 100
 ROW_FIELDS = ("pk", "headline", "slugline", "agency", "urgency", "language", "status", "embargoed", "version",
-              "updated_at", "taken_at", "channel_id", "format")
+              "updated_at", "taken_at", "channel_id", "format", "priority", "group_id")
 
 
 def desk(perm="wire.view_wireitem"):
@@ -39,7 +39,7 @@ def _queue(request):
 @desk()
 def queue(request):
     form, items = _queue(request)
-    items = list(items.order_by("-updated_at", "-pk")[:QUEUE_SIZE])
+    items = grouping.collapse(list(items.order_by("-updated_at", "-pk")[:QUEUE_SIZE]))
     selected = None
     if (pk := request.GET.get("item", "")).isdigit():
         selected = WireItem.objects.current().filter(pk=int(pk)).first()
@@ -56,7 +56,7 @@ def rows(request):
     """Queue rows for the given ids that match the page's filters: what the live desk inserts."""
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()][:50]
     _form, items = _queue(request)
-    found = items.filter(pk__in=ids).order_by("-updated_at", "-pk") if ids else []
+    found = grouping.collapse(list(items.filter(pk__in=ids).order_by("-updated_at", "-pk"))) if ids else []
     query = request.GET.copy()
     query.pop("ids", None)
     return render(request, "wire/_rows.html", {"items": found, "query": query.urlencode()})
@@ -73,11 +73,18 @@ def _versions_with_changes(item):
     return list(reversed(versions))
 
 
+def _same_event(item):
+    if not item.group_id:
+        return []
+    return list(WireItem.objects.current().filter(group_id=item.group_id).exclude(pk=item.pk)
+                .only("pk", "headline", "agency", "group_score").order_by("-updated_at"))
+
+
 @desk()
 def item(request, pk):
     found = _item(pk)
     return render(request, "wire/item.html", {
-        "item": found, "versions": _versions_with_changes(found),
+        "item": found, "versions": _versions_with_changes(found), "same_event": _same_event(found),
         "links": found.links.select_related("story", "by", "version"),
     })
 

@@ -46,6 +46,27 @@
     else if (event.key === "k") { select(all[Math.max(at - 1, 0)], true); event.preventDefault(); }
   });
 
+  // A priority item (a routing rule says so) arriving: a short tone, made here, no file.
+  var audio = null;
+  function beep() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    try {
+      audio = audio || new Context();
+      var tone = audio.createOscillator(), gain = audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.3);
+      tone.connect(gain);
+      gain.connect(audio.destination);
+      tone.start();
+      tone.stop(audio.currentTime + 0.3);
+      desk.dataset.beeps = String(Number(desk.dataset.beeps || 0) + 1);
+    } catch (e) { /* no sound: the highlight still shows */ }
+  }
+  // Browsers let a page make sound only after a gesture: the first key or click unlocks it.
+  document.addEventListener("pointerdown", function () { if (audio && audio.resume) audio.resume(); });
+
   // Live: the stream names the items; their rows come from the desk, with the page's filters.
   var body = document.body;
   if (!window.EventSource || !body.dataset.liveStream) return;
@@ -63,6 +84,12 @@
           var old = queue.querySelector('[data-wire-item="' + row.dataset.wireItem + '"]');
           var wasCurrent = old && old === current;
           if (old) old.remove();
+          // Another report of the same event: the group's one row takes its place.
+          if (row.dataset.wireGroup) {
+            Array.prototype.slice.call(queue.querySelectorAll('[data-wire-group="' + row.dataset.wireGroup + '"]'))
+              .forEach(function (other) { if (other === current) wasCurrent = true; other.remove(); });
+          }
+          if (row.hasAttribute("data-priority") && !old) beep();
           queue.insertBefore(row, queue.firstElementChild);
           if (wasCurrent) { current = row; row.classList.add("wire-selected"); }
           else {
