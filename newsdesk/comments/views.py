@@ -31,7 +31,7 @@ def _refused(request, story, form, status, retry_after=None):
     """The refusal, with everything the reader wrote still in the form (a 429 says when to retry)."""
     if wants_json(request):
         errors = [str(e) for e in form.non_field_errors()] + [f"{form[f].label}: {e}" for f in form.errors if f != "__all__" for e in form.errors[f]]
-        response = JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
+        response = JsonResponse({"error": " ".join(errors), "errors": errors, "fields": form.errors.get_json_data(),
                                  "started": form.data.get("started")}, status=status)
     else:
         story = Story.objects.for_page().get(pk=story.pk)  # with what its page shows
@@ -64,7 +64,8 @@ def post(request, story_id):
         return JsonResponse({"id": comment.pk, "status": comment.status, "message": message,
                              "thread": comment.thread_id, "html": _comment_html(request, comment),
                              "count": story.comment_count}, status=200 if replayed else 201)
-    messages.success(request, message)
+    # Shown at the comment itself, where the page opens (comment_section), not at the top of the page.
+    messages.success(request, message, extra_tags=f"comment comment-{comment.pk}")
     return redirect(comment.get_absolute_url(), permanent=False)
 
 
