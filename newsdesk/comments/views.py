@@ -147,6 +147,13 @@ def csrf_failure(request, reason=""):
     if wants_json(request):
         return JsonResponse({"error": "The form's security token was missing or out of date: "
                                       "please send it again.", "csrf": True}, status=403)
+    if kind == "comment":
+        # A comment with mistakes goes back to its page at once, each tied to its field and all
+        # that was typed still there (the answer to a post carries a token): nothing is saved.
+        story = Story.objects.for_page().filter(pk=request.resolver_match.kwargs.get("story_id")).first()
+        form = CommentForm(request.POST, user=request.user)
+        if story is not None and not form.is_valid():
+            return story_page(request, story, status=400, comment_form=form)
     hidden = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "text")
               for value in values]
     return render(request, "comments/confirm.html", {

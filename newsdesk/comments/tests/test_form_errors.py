@@ -56,3 +56,27 @@ def test_a_script_gets_the_problems_as_a_list(client, story):
     data = page.json()
     assert page.status_code == 400 and len(data["errors"]) == 3
     assert set(data["fields"]) == {"text", "name", "email"}
+
+
+def test_a_guest_without_javascript_sees_mistakes_at_once_and_sends_the_corrected_form(story):
+    from django.test import Client
+
+    guest = Client(enforce_csrf_checks=True)  # a guest's page carries no token: no script fetches one
+    page = guest.post(f"/comments/stories/{story.pk}/", form_data(
+        text="The new timetable suits me.", name="Gus Guest", email="gus@example"))
+
+    html = page.content.decode()
+    assert page.status_code == 400 and not Comment.objects.exists()
+    assert "Confirm your comment" not in html  # straight back to the story, not a confirmation first
+    assert '<a href="#id_email">Your email: Enter a valid email address.</a>' in html
+    assert 'value="Gus Guest"' in html and 'value="gus@example"' in html and ">The new timetable suits me.</textarea>" in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    started = re.search(r'name="started" value="([^"]+)"', html).group(1)
+
+    done = guest.post(f"/comments/stories/{story.pk}/", {
+        "csrfmiddlewaretoken": token, "started": started, "text": "The new timetable suits me.",
+        "name": "Gus Guest", "email": "gus@example.org", "website": ""})
+
+    comment = Comment.objects.get()
+    assert done.status_code == 302 and done["Location"] == comment.get_absolute_url()
+    assert comment.author_name == "Gus Guest"
