@@ -225,10 +225,11 @@ def all_pages(reader_pages, newsroom_pages):
     return ((reader_pages, None), (pages, editor))
 
 
-def test_every_page_has_no_axe_violations_and_no_aria_reference_to_nothing(reader_pages, newsroom_pages, browser, live_server):
+def test_every_page_passes_axe_refers_to_no_missing_element_and_fits_a_phone(reader_pages, newsroom_pages, browser, live_server):
+    """Each page of the site (as a guest) and of the newsroom (signed in), opened once at each width."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     error_html = server_error_page()
-    failures, dangling = {}, {}
+    failures, dangling, wide, tall = {}, {}, {}, {}
     for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         for pages, user in all_pages(reader_pages, newsroom_pages):
             for name, url, page in visit(browser, live_server, pages, user, viewport):
@@ -236,6 +237,12 @@ def test_every_page_has_no_axe_violations_and_no_aria_reference_to_nothing(reade
                     failures[f"{name} ({viewport_name}, {url})"] = "\n".join(violations)
                 if missing := page.evaluate(MISSING_REFERENCES, list(ARIA_REFERENCES)):
                     dangling[f"{name} ({viewport_name})"] = missing
+                if viewport is PHONE:  # no sideways scrolling, and a header of two short rows
+                    width = page.evaluate("document.scrollingElement.scrollWidth")
+                    if width > page.evaluate("innerWidth"):
+                        wide[name] = f"{width} px wide ({url}): {page.evaluate(WIDE_ELEMENTS, PHONE['width'])}"
+                    if (header := page.locator("header.masthead").bounding_box()["height"]) > MASTHEAD_MAX_HEIGHT:
+                        tall[name] = f"{header:.0f} px"
                 if name == "article":
                     page.screenshot(path=str(SCREENSHOTS / f"article-{viewport_name}.png"), full_page=True)
                     if os.environ.get("UPDATE_DOCS_SCREENSHOTS"):  # the README's pictures of the article
@@ -246,22 +253,9 @@ def test_every_page_has_no_axe_violations_and_no_aria_reference_to_nothing(reade
             if violations := axe_violations(page):
                 failures[f"server-error ({viewport_name})"] = "\n".join(violations)
     assert not dangling, "aria-* references to no element:\n" + "\n".join(f"{k}: {v}" for k, v in dangling.items())
-    assert not failures, "axe-core violations:\n" + "\n".join(f"{page}:\n{report}" for page, report in failures.items())
-
-
-def test_no_page_scrolls_sideways_on_a_phone_and_the_header_stays_compact(reader_pages, newsroom_pages, browser, live_server):
-    wide, tall = {}, {}
-    for pages, user in all_pages(reader_pages, newsroom_pages):
-        for name, url, page in visit(browser, live_server, pages, user, PHONE):
-            width = page.evaluate("document.scrollingElement.scrollWidth")
-            if width > PHONE["width"]:
-                culprits = page.evaluate(WIDE_ELEMENTS, PHONE["width"])
-                wide[name] = f"{width} px wide ({url}): {culprits}"
-            header = page.locator("header.masthead").bounding_box()["height"]
-            if header > MASTHEAD_MAX_HEIGHT:
-                tall[name] = f"{header:.0f} px"
     assert not wide, "pages wider than a 390 px phone:\n" + "\n".join(f"{k}: {v}" for k, v in wide.items())
     assert not tall, f"headers over {MASTHEAD_MAX_HEIGHT} px on a phone: {tall}"
+    assert not failures, "axe-core violations:\n" + "\n".join(f"{page}:\n{report}" for page, report in failures.items())
 
 
 def test_an_article_prints_with_its_address_and_date_without_navigation_forms_or_buttons(reader_pages, browser):
