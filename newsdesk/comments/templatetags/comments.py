@@ -26,7 +26,7 @@ def _int(value, default=None):
 def posted_thanks(messages):
     """(comment id, thank-you) of the comment just posted without JavaScript, if any."""
     for message in messages or ():
-        tags = message.extra_tags.split()
+        tags = (message.extra_tags or "").split()
         if "comment" in tags:
             ids = [_int(tag.removeprefix("comment-")) for tag in tags if tag.startswith("comment-")]
             return (ids[0] if ids else None), str(message)
