@@ -31,7 +31,7 @@ def _refused(request, story, form, status, retry_after=None):
     """The refusal, with everything the reader wrote still in the form (a 429 says when to retry)."""
     if wants_json(request):
         errors = [str(e) for e in form.non_field_errors()] + [f"{form[f].label}: {e}" for f in form.errors if f != "__all__" for e in form.errors[f]]
-        response = JsonResponse({"error": " ".join(errors), "fields": form.errors.get_json_data(),
+        response = JsonResponse({"error": " ".join(errors), "errors": errors, "fields": form.errors.get_json_data(),
                                  "started": form.data.get("started")}, status=status)
     else:
         story = Story.objects.for_page().get(pk=story.pk)  # with what its page shows
@@ -64,7 +64,8 @@ def post(request, story_id):
         return JsonResponse({"id": comment.pk, "status": comment.status, "message": message,
                              "thread": comment.thread_id, "html": _comment_html(request, comment),
                              "count": story.comment_count}, status=200 if replayed else 201)
-    messages.success(request, message)
+    # Shown at the comment itself, where the page opens (comment_section), not at the top of the page.
+    messages.success(request, message, extra_tags=f"comment comment-{comment.pk}")
     return redirect(comment.get_absolute_url(), permanent=False)
 
 
@@ -146,6 +147,13 @@ def csrf_failure(request, reason=""):
     if wants_json(request):
         return JsonResponse({"error": "The form's security token was missing or out of date: "
                                       "please send it again.", "csrf": True}, status=403)
+    if kind == "comment":
+        # A comment with mistakes goes back to its page at once, each tied to its field and all
+        # that was typed still there (the answer to a post carries a token): nothing is saved.
+        story = Story.objects.for_page().filter(pk=request.resolver_match.kwargs.get("story_id")).first()
+        form = CommentForm(request.POST, user=request.user)
+        if story is not None and not form.is_valid():
+            return story_page(request, story, status=400, comment_form=form)
     hidden = [(name, value) for name, values in request.POST.lists() if name not in ("csrfmiddlewaretoken", "text")
               for value in values]
     return render(request, "comments/confirm.html", {

@@ -96,6 +96,10 @@ class Login(auth.LoginView):
     template_name = "readers/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # Django's login names the site by the host asked for; the masthead names it SITE_NAME.
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+
     def form_invalid(self, form):
         return throttle.answer(super().form_invalid(form), form)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 
 from newsdesk.stories.models import Story, load_tags
 
-HOME_SIZE = 12  # the home page's river ("Latest")
+HOME_SIZE = 12  # the home page's "Read next" river
 
 
 def latest(*, exclude=None, limit=None):

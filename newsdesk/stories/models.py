@@ -319,6 +319,23 @@ class Story(models.Model):
             return self.updated_at
         return None
 
+    @property
+    def own_headline(self):
+        """The headline, unless it only repeats the opening of a brief's text (as the breaking
+        brief and the importers make it): a brief's page then shows its text once, alone."""
+        if not self.is_brief:
+            return self.headline
+        opening = " ".join(self.headline.split()).rstrip("…").rstrip()
+        return "" if " ".join(self.text.split()).startswith(opening) else self.headline
+
+    @property
+    def publishes_at(self):
+        """When readers see the story (or will: a scheduled one's time to come); None while
+        it has no time yet (a draft, a story under review), as its preview says."""
+        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED):
+            return self.published_at
+        return None
+
 
 def story_url(kind, slug):
     """A story's URL from its kind and slug alone: reversed once, then filled in, since

@@ -57,3 +57,9 @@ def home_card(context):
 def page_card(context):
     request = context.get("request")
     return _card(build.for_page(request)) if request is not None else {}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """The canonical absolute address of a path, as the page's card gives it (a printed page shows it)."""
+    return build.absolute(context["request"], url)

@@ -23,6 +23,16 @@ def _int(value, default=None):
         return default
 
 
+def posted_thanks(messages):
+    """(comment id, thank-you) of the comment just posted without JavaScript, if any."""
+    for message in messages or ():
+        tags = (message.extra_tags or "").split()
+        if "comment" in tags:
+            ids = [_int(tag.removeprefix("comment-")) for tag in tags if tag.startswith("comment-")]
+            return (ids[0] if ids else None), str(message)
+    return None, ""
+
+
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def comment_section(context, story):
     request = context["request"]
@@ -34,7 +44,13 @@ def comment_section(context, story):
     volatile(request, form["key"].value())
     parent_id = _int(form["parent"].value())
     replying_to = Comment.objects.filter(pk=parent_id, story=story, status=Comment.Status.APPROVED).first() if parent_id else None
+    posted_id, posted_message = posted_thanks(context.get("messages"))
+    shown = {c.pk for thread in page.threads for c in (thread, *thread.shown_replies)}
+    if posted_id not in shown:
+        posted_id = None  # not on this page of comments: the thank-you goes by the form instead
     return {
+        "posted_id": posted_id,
+        "posted_message": posted_message,
         "request": request,
         "user": user,
         "story": story,
@@ -42,7 +58,9 @@ def comment_section(context, story):
         "form": form,
         "form_status": context.get("comment_status"),
         "replying_to": replying_to,
-        "policy": services.policy(story),
+        # A preview shows the comments as they will be once the story is out, and takes none.
+        "preview": context.get("preview", False),
+        "policy": story.comment_policy if context.get("preview") else services.policy(story),
         "sorts": Comment.Sort.choices,
         "report_form": ReportForm(),
         "max_length": settings.COMMENTS_MAX_LENGTH,

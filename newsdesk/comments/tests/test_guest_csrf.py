@@ -168,9 +168,8 @@ def test_a_signed_in_reader_confirms_a_like_after_the_token_went_stale(shown, al
 
 def test_a_refused_guest_comment_comes_back_with_a_token_to_send_again(story):
     guest = Client(enforce_csrf_checks=True)
-    confirm = guest_post(guest, story, email="not an address")
-
-    refused = guest.post(f"/comments/stories/{story.pk}/", fields(confirm))
+    # A mistake is shown at once (nothing to confirm yet), with a token for sending it again.
+    refused = guest_post(guest, story, email="not an address")
 
     assert refused.status_code == 400 and b"Confirm" not in refused.content
     token = TOKEN.search(refused.content.decode()).group(1)  # an answer to a post is no one else's

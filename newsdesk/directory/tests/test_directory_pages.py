@@ -11,6 +11,7 @@ from newsdesk.hostile import payloads
 from newsdesk.hostile.markup import live_markup
 from newsdesk.people import services as people
 from newsdesk.people.models import Person, Topic
+from newsdesk.site.templatetags.dates import when_label
 from newsdesk.stories.models import Section, Story
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,8 @@ def footer_links(response):
 
 
 def day(moment):
-    return f"{timezone.localtime(moment):%-d %B %Y}"
+    """As every page shows a moment: the time today, the date and time before."""
+    return when_label(moment)
 
 
 def test_sections_page_shows_each_sections_count_and_latest_story(client):
@@ -73,7 +75,7 @@ def test_people_and_topics_pages_list_those_with_published_stories_by_name(clien
         ("Nora Lind", nora.get_absolute_url(), f"1 story · latest: Nora Lind sails again., {day(brief.published_at)}"),
     ]
     assert entries(client.get("/topics/")) == [
-        ("Ferries", ferries.get_absolute_url(), f"2 stories · latest: Nora Lind sails again., {day(first.published_at)}"),
+        ("Ferries", ferries.get_absolute_url(), f"2 stories · latest: Nora Lind sails again., {day(brief.published_at)}"),
     ]
     page = client.get("/people/").content.decode()
     assert "Draft Only" not in page and "Secret" not in page

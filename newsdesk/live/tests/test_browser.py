@@ -61,7 +61,7 @@ def test_an_open_page_takes_new_briefs_and_withdrawals_without_a_reload(browser,
         page = open_page(reader, server.url + article["url"])
         home = open_page(reader, server.url + "/")
         expect(page.locator("[data-live-river] h2")).to_have_text("Read next")
-        expect(home.locator("[data-live-river] h2")).to_have_text("Latest")
+        expect(home.locator("[data-live-river] h2")).to_have_text("Read next")
 
         # The editor signs in with the login `newsdesk serve` printed and publishes a breaking brief.
         username, password = server.credentials()

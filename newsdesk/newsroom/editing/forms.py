@@ -211,7 +211,6 @@ class StoryForm(forms.ModelForm):
         """
         story = self.instance
         story.body = body.clean_html(story.body)
-        story.published_at = story.published_at or timezone.now()
         cache = {}
         for name, (model, _, fallback) in self.TAGS.items():
             tags = []

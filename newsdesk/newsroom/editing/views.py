@@ -161,9 +161,9 @@ def preview(request, story):
         if not form.is_valid():
             return _editor(request, story, form, status=400)
         story = form.preview_story()
-    else:
-        story.published_at = story.published_at or timezone.now()
+    # As readers will see it: its time to come (or none yet), its comments as they will be.
     response = story_page(request, story, preview=True)
+    response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 

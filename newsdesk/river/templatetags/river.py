@@ -1,27 +1,13 @@
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.river import services
 from newsdesk.site.shared import shared
 
 register = template.Library()
-
-
-@register.filter
-def river_time(value):
-    """HH:MM for today in the newsroom's zone, a date before that."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    today = timezone.localdate()
-    if local.date() == today:
-        return local.strftime("%H:%M")
-    if local.year == today.year:
-        return formats.date_format(local, "j M")
-    return formats.date_format(local, "j M Y")
 
 
 # Stands for the page's own story in a river rendered for every page; safe, so that it

@@ -124,7 +124,8 @@ def test_updates_and_corrections_show_on_the_story_with_their_time(editor, clien
 
     html = client.get(story.get_absolute_url()).content.decode()
 
-    assert f"Updated {timezone.localtime(update.created_at):%H:%M}:</strong> Police confirmed the figures." in html
+    assert f"Updated <time datetime=\"{timezone.localtime(update.created_at):%Y-%m-%dT%H:%M:%S%z}\">" \
+           f"{timezone.localtime(update.created_at):%H:%M}</time>:</strong> Police confirmed the figures." in html
     assert "Correction:</strong> An earlier version misspelt the mayor&#x27;s name." in html
     assert "Updated <time" in html  # the last-updated time in the byline
 

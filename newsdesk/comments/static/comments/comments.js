@@ -66,13 +66,43 @@
       form.querySelector("textarea").focus();
     });
 
-    // A refusal shows as it does without JavaScript: an alert at the top of the form.
-    function showError(message) {
+    // A refusal shows as it does without JavaScript: an alert at the top of the form with
+    // each problem its own list item, and each field in error marked and described by its own.
+    function clearErrors() {
+      var box = form.querySelector(".form-error");
+      if (box) box.remove();
+      form.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+      form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+        field.removeAttribute("aria-invalid");
+        var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+          return id && id !== field.id + "-error";
+        });
+        field.setAttribute("aria-describedby", ids.join(" "));
+      });
+    }
+
+    function showError(messages, fields) {
+      clearErrors();
       var box = document.createElement("div");
       box.className = "form-error";
       box.id = "comment-form-error";
       box.setAttribute("role", "alert");
-      box.appendChild(document.createElement("p")).textContent = message;
+      box.appendChild(document.createElement("p")).textContent = "Your comment was not sent (your text is still here):";
+      var items = box.appendChild(document.createElement("ul"));
+      (Array.isArray(messages) ? messages : [messages]).forEach(function (message) {
+        items.appendChild(document.createElement("li")).textContent = message;
+      });
+      Object.keys(fields || {}).forEach(function (name) {
+        var field = form.elements[name];
+        if (!field || !field.id || name === "__all__") return;
+        var note = document.createElement("span");
+        note.className = "field-error";
+        note.id = field.id + "-error";
+        fields[name].forEach(function (error) { note.appendChild(document.createElement("span")).textContent = error.message; });
+        field.parentNode.insertBefore(note, field.nextSibling);
+        field.setAttribute("aria-invalid", "true");
+        field.setAttribute("aria-describedby", (note.id + " " + (field.getAttribute("aria-describedby") || "")).trim());
+      });
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
       form.insertBefore(box, token ? token.nextSibling : form.firstChild);
       status.textContent = "";
@@ -83,8 +113,7 @@
       event.preventDefault();
       button.disabled = true;
       status.textContent = "Sending…";
-      var error = form.querySelector(".form-error");
-      if (error) error.remove();
+      clearErrors();
       // A guest's page comes without a CSRF token: site/csrf.js fetches one first.
       var csrf = window.newsdeskCsrf;
       (csrf ? csrf.ready() : Promise.resolve()).then(function () {
@@ -100,13 +129,14 @@
         var data = result.data;
         if (!result.ok) {
           // Nothing is lost: the text stays in the form.
-          showError(data.error || "Your comment could not be sent. Please try again.");
+          showError(data.errors || data.error || "Your comment could not be sent. Please try again.", data.fields);
           if (data.started) form.querySelector("input[name=started]").value = data.started;
           if (data.csrf && csrf) csrf.reset();  // the token was stale: the next send fetches another
           return;
         }
         var item = place(data.id, data.thread, data.html);
         setCount(data.count);
+        clearErrors();
         form.querySelector("textarea").value = "";
         parentField.value = "";
         var note = form.querySelector(".replying-to");
