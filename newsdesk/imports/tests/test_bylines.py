@@ -29,7 +29,7 @@ def imported(tmp_path, name, text):
 def ninjs(by, **fields):
     return {"uri": "urn:test:ferry", "type": "text", "version": "1",
             "headlines": [{"role": "main", "value": "Ferry back on its route"}],
-            "bodies": [{"role": "main", "contentType": "text/html", "value": "<p>The ferry is back.</p>"}],
+            "bodies": [{"role": "main", "contenttype": "text/html", "value": "<p>The ferry is back.</p>"}],
             "by": by, **fields}
 
 
