@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from newsdesk.comments.models import Comment, Report
 
@@ -39,3 +39,15 @@ def report_reasons(comment):
     """[(reason, how many)] of a comment's reports, most frequent first; uses the prefetched reports."""
     counts = Counter(report.get_reason_display() for report in comment.reports.all())
     return counts.most_common()
+
+
+def pending_total():
+    """How many comments wait for a moderator (the queue's default view)."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
+def pending_by_story(story_ids):
+    """{story id: how many of its comments wait for a moderator}, for the stories that have any."""
+    rows = (Comment.objects.filter(status=Comment.Status.PENDING, story_id__in=list(story_ids))
+            .values("story_id").annotate(waiting=Count("pk")).values_list("story_id", "waiting"))
+    return dict(rows)
