@@ -58,6 +58,15 @@ def where_next(comment, *, per_page, **filters):
     return following, listed.filter(_listed_before(following, newest)).count() // per_page + 1
 
 
+def page_of(comment, *, per_page, **filters):
+    """The page the queue lists `comment` on, or None when these filters do not list it."""
+    listed = comments(**filters).prefetch_related(None)
+    if not listed.filter(pk=comment.pk).exists():
+        return None
+    newest = filters.get("order", ORDERS[0][0]) != "oldest"
+    return listed.filter(_listed_before(comment, newest)).count() // per_page + 1
+
+
 def report_reasons(comment):
     """[(reason, how many)] of a comment's reports, most frequent first; uses the prefetched reports."""
     counts = Counter(report.get_reason_display() for report in comment.reports.all())

@@ -32,22 +32,27 @@ def queue_view(request):
     query = request.GET.copy()
     query.pop("focus", None)  # where the moderator is now, not a filter to keep
     focus = request.GET.get("focus", "")
+    last = services.last_action(request.user)
     return render(request, "moderation/queue.html", {
         "form": form, "filters": filters, "page_obj": page, "shows": queue.SHOWS,
         "query": query.urlencode(), "focus": int(focus) if focus.isdigit() else None,
+        "last_action": last, "last_action_said": _said(last) if last else "",
     })
 
 
 def _back_to_queue(request, comment, *, acted=True):
     """The queue as the moderator left it (same filters), on the comment to deal with next:
-    the one after `comment` once it was acted on, else `comment` itself. The comment is marked
+    the one after `comment` once it was acted on, else `comment` itself (on its page, when the
+    filters list it). The comment is marked
     (`focus`) and anchored, so that the page opens on it, with or without the queue's script."""
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     filters = QueueFilter(query).filters()
-    if acted:
+    if comment is None:
+        following, page = None, None
+    elif acted:
         following, page = queue.where_next(comment, per_page=PER_PAGE, **filters)
     else:
-        following, page = comment, None
+        following, page = comment, queue.page_of(comment, per_page=PER_PAGE, **filters)
     query.pop("focus", None)
     if page is not None:
         query.pop("page", None)
@@ -86,6 +91,41 @@ def spam(request, pk):
     comment = services.mark_spam(get_object_or_404(Comment, pk=pk), by=request.user)
     messages.success(request, f"Marked comment by {comment.author_name} as spam.")
     return _back_to_queue(request, comment)
+
+
+# What the queue says of a moderator's last action, and of undoing it.
+_DONE = {"approve": "approved", "reject": "rejected", "spam": "marked as spam"}
+_UNDONE = {"approve": "approval", "reject": "rejection", "spam": "marking as spam"}
+
+
+def _said(entry):
+    """'approved the comment by Ada', 'banned 203.0.113.0/24 (IP address or range)'."""
+    if entry.action in _DONE:
+        return f"{_DONE[entry.action]} the comment by {entry.comment.author_name if entry.comment else 'a reader'}"
+    ban = Ban.objects.filter(pk=entry.before.get("ban")).first()
+    return f"banned {ban.value} ({ban.get_kind_display().lower()})" if ban else "a ban"
+
+
+@moderators_only
+@require_POST
+def undo(request):
+    """Undo the moderator's last action: the comment back as it was, the queue open on it."""
+    pk = request.POST.get("entry", "")
+    entry = LogEntry.objects.filter(pk=int(pk), actor=request.user).select_related("comment").first() if pk.isdigit() else None
+    if entry is None:
+        messages.error(request, "Not undone: there is no such action of yours.")
+        return _back_to_queue(request, None, acted=False)
+    try:
+        undone = services.undo(entry, by=request.user)
+    except services.Refused as err:
+        messages.error(request, f"Not undone: {err.reason}")
+        return _back_to_queue(request, entry.comment, acted=False)
+    if isinstance(undone, Ban):
+        messages.success(request, f"Undone: the ban on {undone.value} is lifted.")
+    else:
+        messages.success(request, f"Undone: the {_UNDONE[entry.action]} of the comment by {undone.author_name}; "
+                                  f"it is “{undone.get_status_display().lower()}” again.")
+    return _back_to_queue(request, entry.comment, acted=False)
 
 
 def _for_how_long(days):

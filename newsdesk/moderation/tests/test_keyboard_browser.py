@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from newsdesk.comments.models import Comment
+from newsdesk.comments.models import Comment, LogEntry
 from newsdesk.conftest import make_article
 from newsdesk.testing import signed_in_context
 
@@ -62,6 +62,24 @@ def test_a_a_a_approves_three_in_a_row_in_place(browser, live_server, moderator)
     assert statuses() == {"Ada": "approved", "Ben": "approved", "Cy": "approved", "Dee": "pending"}
     story.refresh_from_db()
     assert story.comment_count == 3
+
+
+def test_keys_pressed_while_an_action_is_on_its_way_wait_their_turn(browser, live_server, moderator):
+    from playwright.sync_api import expect
+
+    _, comments = waiting_comments("Ada", "Ben", "Cy", "Dee")
+    context = signed_in_context(browser, live_server, moderator)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/moderation/")
+        page.keyboard.press("a")
+        page.keyboard.press("a")
+        page.keyboard.press("s")
+        expect(page.locator(".messages")).to_have_text("Marked comment by Cy as spam.")
+        expect(page.locator('[data-queue-row][aria-current="true"]')).to_have_id(f"comment-{comments[3].pk}")
+    finally:
+        context.close()
+    assert statuses() == {"Ada": "approved", "Ben": "approved", "Cy": "spam", "Dee": "pending"}
 
 
 def test_after_a_full_reload_the_queue_goes_on_from_the_next_comment(browser, live_server, moderator):
@@ -153,3 +171,50 @@ def test_reject_with_a_reason_spam_and_moving_around(browser, live_server, moder
     assert Comment.objects.get(pk=second.pk).reject_reason == "Stay on topic, please."
     story.refresh_from_db()
     assert story.comment_count == 0
+
+
+def test_u_undoes_the_last_action_and_the_queue_opens_on_its_comment(browser, live_server, moderator):
+    from playwright.sync_api import expect
+
+    story, (ada, ben, cy) = waiting_comments("Ada", "Ben", "Cy")
+    context = signed_in_context(browser, live_server, moderator)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/moderation/")
+        current = page.locator('[data-queue-row][aria-current="true"]')
+        badge = page.locator('nav[aria-label="Newsroom"] .pending-badge')
+
+        page.keyboard.press("a")
+        expect(current).to_have_id(f"comment-{ben.pk}")
+        expect(page.locator(".undo")).to_contain_text("You approved the comment by Ada.")
+        expect(badge).to_have_text("2 waiting")
+
+        page.keyboard.press("u")
+        expect(page.locator(".messages")).to_have_text(
+            "Undone: the approval of the comment by Ada; it is “waiting for moderation” again.")
+        expect(current).to_have_id(f"comment-{ada.pk}")
+        expect(current).to_be_focused()
+        expect(badge).to_have_text("3 waiting")
+        expect(page.locator(".undo")).to_have_count(0)
+
+        # The button does the same: spam Ada, then undo with a click.
+        page.keyboard.press("s")
+        expect(current).to_have_id(f"comment-{ben.pk}")
+        undo = page.get_by_role("button", name="Undo", exact=True)
+        expect(undo).to_have_accessible_description("You marked as spam the comment by Ada.")
+        undo.click()
+        expect(page.locator(".messages")).to_contain_text("Undone: the marking as spam of the comment by Ada")
+        expect(current).to_have_id(f"comment-{ada.pk}")
+
+        page.keyboard.press("a")
+        page.keyboard.press("a")
+        expect(page.locator(".messages")).to_have_text("Approved comment by Ben.")
+        expect(current).to_have_id(f"comment-{cy.pk}")
+    finally:
+        context.close()
+
+    assert statuses() == {"Ada": "approved", "Ben": "approved", "Cy": "pending"}
+    story.refresh_from_db()
+    assert story.comment_count == 2
+    assert list(LogEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "approve", "undo-approve", "spam", "undo-spam", "approve", "approve"]

@@ -70,6 +70,7 @@ CASES = [
     ("newsroom:tag-merge", "post", "person", EDITORS),
     ("newsroom:tag-delete", "post", "person", EDITORS),
     ("moderation:queue", "get", None, {"Moderator"}),
+    ("moderation:undo", "post", None, {"Moderator"}),
 ]
 
 # What a form might ask for; a view lets in or refuses before it reads any of it.

@@ -6,7 +6,8 @@
   "use strict";
 
   var current = null;
-  var busy = false;  // an action is on its way: keys wait, a second press does not act twice
+  var busy = false;  // an action is on its way: keys pressed meanwhile wait their turn
+  var waiting = [];
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("[data-queue-row]"));
@@ -116,14 +117,25 @@
     fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.text().then(function (html) { show(html, response.url); });
+        return response.text().then(function (html) { return { html: html, url: response.url }; });
       })
-      .catch(function () {
-        // Sent the plain way instead: the browser shows whatever the server answers.
+      .then(function (answer) {
+        busy = false;
+        try {
+          show(answer.html, answer.url);
+        } catch (error) {
+          location.assign(answer.url);  // acted on already: only the page is to show
+          return;
+        }
+        // The keys pressed meanwhile act on the comment the queue is now on: a, a, a is three.
+        while (!busy && waiting.length) run(waiting.shift());
+      }, function () {
+        // Not sent, or refused: sent the plain way instead, the browser shows what the server says.
+        busy = false;
+        waiting = [];
         form.setAttribute("data-plain", "");
         form.requestSubmit(submitter);
-      })
-      .finally(function () { busy = false; });
+      });
   }
 
   document.addEventListener("submit", function (event) {
@@ -140,6 +152,26 @@
     if (row) mark(row);
   });
 
+  var actions = {
+    j: function () { move(1); },
+    ArrowDown: function () { move(1); },
+    k: function () { move(-1); },
+    ArrowUp: function () { move(-1); },
+    a: function () { press("a"); },
+    s: function () { press("s"); },
+    u: undo,
+    r: function () { focusField("r"); },
+    b: function () { focusField("b"); },
+    "?": function () {
+      var help = document.getElementById("shortcut-help");
+      if (help && help.showModal) help.showModal();
+    },
+  };
+
+  function run(key) {
+    actions[key]();
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     if (typing(event.target)) {
@@ -151,25 +183,13 @@
       return;
     }
     if (document.querySelector("dialog[open]")) return;
-    var actions = {
-      j: function () { move(1); },
-      ArrowDown: function () { move(1); },
-      k: function () { move(-1); },
-      ArrowUp: function () { move(-1); },
-      a: function () { press("a"); },
-      s: function () { press("s"); },
-      u: undo,
-      r: function () { focusField("r"); },
-      b: function () { focusField("b"); },
-      "?": function () {
-        var help = document.getElementById("shortcut-help");
-        if (help && help.showModal) help.showModal();
-      },
-    };
-    var action = actions[event.key];
-    if (!action) return;
+    if (!Object.prototype.hasOwnProperty.call(actions, event.key)) return;
     event.preventDefault();
-    if (!busy) action();
+    if (busy) {
+      if (waiting.length < 20) waiting.push(event.key);
+    } else {
+      run(event.key);
+    }
   });
 
   if (document.readyState === "loading") {
