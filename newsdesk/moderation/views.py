@@ -43,8 +43,8 @@ def queue_view(request):
 def _back_to_queue(request, comment, *, acted=True):
     """The queue as the moderator left it (same filters), on the comment to deal with next:
     the one after `comment` once it was acted on, else `comment` itself (on its page, when the
-    filters list it). The comment is marked
-    (`focus`) and anchored, so that the page opens on it, with or without the queue's script."""
+    filters list it). That comment is marked (`focus`) and anchored, so that the page opens on
+    it, with or without the queue's script."""
     query = QueryDict(request.POST.get("query", ""), mutable=True)
     filters = QueueFilter(query).filters()
     if comment is None:
