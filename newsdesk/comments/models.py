@@ -173,6 +173,10 @@ class LogEntry(models.Model):
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="log")
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # For undo: the comment's status and the fields the action changed, as they were before it
+    # (or {"ban": id} for a ban); empty for what cannot be undone.
+    before = models.JSONField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

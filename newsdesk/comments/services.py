@@ -199,9 +199,14 @@ def delete(comment, user):
 
 
 @transaction.atomic
-def _set_status(comment, status, **fields):
+def _set_status(comment, status, *, expect=None, **fields):
+    """Set a comment's status (and `fields`), counting it on its story; `comment.before` keeps
+    what they were. With `expect`, Refused unless the comment still has that status."""
     # Lock the row: two moderators acting at once must not count a comment twice.
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if expect is not None and comment.status != expect:
+        raise Refused(f"the comment has changed since: it is now “{comment.get_status_display().lower()}”.", status=409)
+    comment.before = {"status": comment.status, **{name: getattr(comment, name) for name in fields}}
     was_visible = comment.status == Comment.Status.APPROVED
     comment.status = status
     for name, value in fields.items():
@@ -215,25 +220,69 @@ def _set_status(comment, status, **fields):
     return comment
 
 
-def log(actor, action, comment=None, note=""):
-    return LogEntry.objects.create(actor=actor, action=action, comment=comment, note=note[:300])
+def log(actor, action, comment=None, note="", before=None):
+    return LogEntry.objects.create(actor=actor, action=action, comment=comment, note=note[:300], before=before)
 
 
+@transaction.atomic
 def approve(comment, *, by):
     comment = _set_status(comment, Comment.Status.APPROVED, held_because="", reject_reason="", report_count=0)
-    log(by, "approve", comment)
+    log(by, "approve", comment, before=comment.before)
     return comment
 
 
+@transaction.atomic
 def reject(comment, *, by, reason=""):
     comment = _set_status(comment, Comment.Status.REJECTED, reject_reason=reason.strip()[:300])
-    log(by, "reject", comment, reason)
+    log(by, "reject", comment, reason, before=comment.before)
     return comment
 
 
+@transaction.atomic
 def mark_spam(comment, *, by):
     comment = _set_status(comment, Comment.Status.SPAM)
-    log(by, "spam", comment)
+    log(by, "spam", comment, before=comment.before)
+    return comment
+
+
+# The moderators' actions that undo reverses, and the status each leaves a comment in.
+UNDOABLE = {
+    "approve": Comment.Status.APPROVED, "reject": Comment.Status.REJECTED, "spam": Comment.Status.SPAM,
+    **{f"ban-{kind}": None for kind in Ban.Kind.values},
+}
+
+
+def last_action(user):
+    """The user's last action on the queue, if it can still be undone, else None."""
+    entry = LogEntry.objects.filter(actor=user, action__in=UNDOABLE).select_related("comment").first()
+    if entry is None or entry.before is None or entry.undone_at is not None:
+        return None
+    return entry
+
+
+@transaction.atomic
+def undo(entry, *, by):
+    """Reverse `entry`, the user's last action: the comment back as it was before (counted on its
+    story as such), or the ban it made lifted; logged as undo-<action>. Only the last action can
+    be undone, once, and only while the comment is as that action left it."""
+    last = last_action(by)
+    if last is None or last.pk != entry.pk:
+        raise Refused("only your last action in the queue can be undone, once.", status=409)
+    # A conditional UPDATE: two presses of Undo at once reverse it once.
+    if not LogEntry.objects.filter(pk=entry.pk, undone_at__isnull=True).update(undone_at=timezone.now()):
+        raise Refused("it was undone already.", status=409)
+    before = entry.before
+    if entry.action.startswith("ban-"):
+        ban = Ban.objects.filter(pk=before.get("ban")).first()
+        if ban is None or not Ban.objects.active().filter(pk=ban.pk).update(until=timezone.now()):
+            raise Refused("the ban had ended already.", status=409)
+        log(by, f"undo-{entry.action}", entry.comment, f"{ban.value} lifted")
+        return ban
+    if entry.comment is None:
+        raise Refused("the comment is no longer there.", status=409)
+    fields = {name: value for name, value in before.items() if name != "status"}
+    comment = _set_status(entry.comment, before["status"], expect=UNDOABLE[entry.action], **fields)
+    log(by, f"undo-{entry.action}", comment, f"back to {comment.get_status_display().lower()}")
     return comment
 
 
@@ -251,7 +300,8 @@ def ban(kind, value, *, by, days=None, reason="", comment=None):
         raise Refused("Say what to ban.")
     until = timezone.now() + timedelta(days=days) if days else None
     entry = Ban.objects.create(kind=kind, value=value, until=until, reason=reason[:300], created_by=by)
-    log(by, f"ban-{kind}", comment, f"{value} {'for %s days' % days if days else 'for good'}: {reason}")
+    log(by, f"ban-{kind}", comment, f"{value} {'for %s days' % days if days else 'for good'}: {reason}",
+        before={"ban": entry.pk})
     return entry
 
 

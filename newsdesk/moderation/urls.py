@@ -9,6 +9,7 @@ urlpatterns = [
     path("comments/<int:pk>/reject/", views.reject, name="reject"),
     path("comments/<int:pk>/spam/", views.spam, name="spam"),
     path("comments/<int:pk>/ban/", views.ban_from_comment, name="ban"),
+    path("undo/", views.undo, name="undo"),
     path("bans/", views.bans, name="bans"),
     path("bans/<int:pk>/lift/", views.lift, name="lift"),
     path("words/", views.words, name="words"),

@@ -29,16 +29,39 @@ def queue_view(request):
     form = QueueFilter(request.GET)
     filters = form.filters()
     page = Paginator(queue.comments(**filters), PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("focus", None)  # where the moderator is now, not a filter to keep
+    focus = request.GET.get("focus", "")
+    last = services.last_action(request.user)
     return render(request, "moderation/queue.html", {
         "form": form, "filters": filters, "page_obj": page, "shows": queue.SHOWS,
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(), "focus": int(focus) if focus.isdigit() else None,
+        "last_action": last, "last_action_said": _said(last) if last else "",
     })
 
 
-def _back_to_queue(request):
-    """The queue as the moderator left it: same filters, same page."""
-    query = QueryDict(request.POST.get("query", ""))
-    return redirect(reverse("moderation:queue") + (f"?{query.urlencode()}" if query else ""))
+def _back_to_queue(request, comment, *, acted=True):
+    """The queue as the moderator left it (same filters), on the comment to deal with next:
+    the one after `comment` once it was acted on, else `comment` itself (on its page, when the
+    filters list it). That comment is marked (`focus`) and anchored, so that the page opens on
+    it, with or without the queue's script."""
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    filters = QueueFilter(query).filters()
+    if comment is None:
+        following, page = None, None
+    elif acted:
+        following, page = queue.where_next(comment, per_page=PER_PAGE, **filters)
+    else:
+        following, page = comment, queue.page_of(comment, per_page=PER_PAGE, **filters)
+    query.pop("focus", None)
+    if page is not None:
+        query.pop("page", None)
+        if page > 1:
+            query["page"] = str(page)
+    if following is not None:
+        query["focus"] = str(following.pk)
+    anchor = f"#comment-{following.pk}" if following is not None else ""
+    return redirect(reverse("moderation:queue") + (f"?{query.urlencode()}" if query else "") + anchor)
 
 
 @moderators_only
@@ -46,7 +69,7 @@ def _back_to_queue(request):
 def approve(request, pk):
     comment = services.approve(get_object_or_404(Comment, pk=pk), by=request.user)
     messages.success(request, f"Approved comment by {comment.author_name}.")
-    return _back_to_queue(request)
+    return _back_to_queue(request, comment)
 
 
 @moderators_only
@@ -56,10 +79,10 @@ def reject(request, pk):
     form = RejectForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not rejected: {form.errors['reason'][0]}")
-        return _back_to_queue(request)
+        return _back_to_queue(request, comment, acted=False)
     comment = services.reject(comment, by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, f"Rejected comment by {comment.author_name}.")
-    return _back_to_queue(request)
+    return _back_to_queue(request, comment)
 
 
 @moderators_only
@@ -67,7 +90,42 @@ def reject(request, pk):
 def spam(request, pk):
     comment = services.mark_spam(get_object_or_404(Comment, pk=pk), by=request.user)
     messages.success(request, f"Marked comment by {comment.author_name} as spam.")
-    return _back_to_queue(request)
+    return _back_to_queue(request, comment)
+
+
+# What the queue says of a moderator's last action, and of undoing it.
+_DONE = {"approve": "approved", "reject": "rejected", "spam": "marked as spam"}
+_UNDONE = {"approve": "approval", "reject": "rejection", "spam": "marking as spam"}
+
+
+def _said(entry):
+    """'approved the comment by Ada', 'banned 203.0.113.0/24 (IP address or range)'."""
+    if entry.action in _DONE:
+        return f"{_DONE[entry.action]} the comment by {entry.comment.author_name if entry.comment else 'a reader'}"
+    ban = Ban.objects.filter(pk=entry.before.get("ban")).first()
+    return f"banned {ban.value} ({ban.get_kind_display().lower()})" if ban else "a ban"
+
+
+@moderators_only
+@require_POST
+def undo(request):
+    """Undo the moderator's last action: the comment back as it was, the queue open on it."""
+    pk = request.POST.get("entry", "")
+    entry = LogEntry.objects.filter(pk=int(pk), actor=request.user).select_related("comment").first() if pk.isdigit() else None
+    if entry is None:
+        messages.error(request, "Not undone: there is no such action of yours.")
+        return _back_to_queue(request, None, acted=False)
+    try:
+        undone = services.undo(entry, by=request.user)
+    except services.Refused as err:
+        messages.error(request, f"Not undone: {err.reason}")
+        return _back_to_queue(request, entry.comment, acted=False)
+    if isinstance(undone, Ban):
+        messages.success(request, f"Undone: the ban on {undone.value} is lifted.")
+    else:
+        messages.success(request, f"Undone: the {_UNDONE[entry.action]} of the comment by {undone.author_name}; "
+                                  f"it is “{undone.get_status_display().lower()}” again.")
+    return _back_to_queue(request, entry.comment, acted=False)
 
 
 def _for_how_long(days):
@@ -81,7 +139,7 @@ def ban_from_comment(request, pk):
     form = CommentBanForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Not banned: " + "; ".join(e for errors in form.errors.values() for e in errors))
-        return _back_to_queue(request)
+        return _back_to_queue(request, comment, acted=False)
     data = form.cleaned_data
     if data["what"] == "ip":
         kind, value = Ban.Kind.IP, data["ip"] or comment.ip or ""
@@ -91,19 +149,19 @@ def ban_from_comment(request, pk):
         kind, value = Ban.Kind.EMAIL, comment.guest_email
     else:
         messages.error(request, f"{comment.author_name} left no email: ban the IP address instead.")
-        return _back_to_queue(request)
+        return _back_to_queue(request, comment, acted=False)
     try:
         ban = services.ban(kind, value, by=request.user, days=data["days"], reason=data["reason"], comment=comment)
     except services.Refused as err:
         messages.error(request, f"Not banned: {err.reason}")
-        return _back_to_queue(request)
+        return _back_to_queue(request, comment, acted=False)
     whom = {
         Ban.Kind.IP: f"IP {ban.value}",
         Ban.Kind.USER: f"{comment.author_name}’s account",
         Ban.Kind.EMAIL: f"{comment.author_name}’s email {ban.value}",
     }[kind]
     messages.success(request, f"Banned {whom} {_for_how_long(data['days'])}.")
-    return _back_to_queue(request)
+    return _back_to_queue(request, comment, acted=False)
 
 
 def _ban_labels(bans):

@@ -16,7 +16,8 @@ def test_approving_shows_the_comment_on_the_article_and_counts_it(mod_client, st
 
     response = mod_client.post(f"/moderation/comments/{comment.pk}/approve/", {"query": "show=pending&page=2"})
 
-    assert response.status_code == 302 and response["Location"] == "/moderation/?show=pending&page=2"
+    # Nothing else waits: back to the queue's first page, with its filters.
+    assert response.status_code == 302 and response["Location"] == "/moderation/?show=pending"
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["Approved comment by Gus Guest."]
     comment.refresh_from_db()
     story.refresh_from_db()
@@ -72,7 +73,8 @@ def test_ban_an_ip_range_from_a_comment(mod_client, story):
     response = mod_client.post(f"/moderation/comments/{comment.pk}/ban/",
                                {"what": "ip", "ip": "203.0.113.0/24", "days": "7", "reason": "Spam run", "query": "show=all"})
 
-    assert response["Location"] == "/moderation/?show=all"
+    # The comment itself is still to deal with: the queue opens on it again.
+    assert response["Location"] == f"/moderation/?show=all&focus={comment.pk}#comment-{comment.pk}"
     assert services.active_ban(ip="203.0.113.99") and not services.active_ban(ip="198.51.100.1")
     ban = Ban.objects.get()
     assert ban.until is not None and ban.reason == "Spam run"

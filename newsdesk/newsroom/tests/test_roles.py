@@ -32,7 +32,8 @@ WRITERS = {"Reporter", "Editor"}
 EDITORS = {"Editor"}
 
 # (URL name, method, what it acts on, the roles let in). "own" is a draft of the reporter's,
-# "live" a published story and "scheduled" a scheduled one, both the editor's; "person" a person.
+# "live" a published story and "scheduled" a scheduled one, both the editor's; "person" a person;
+# "member" another reporter's account.
 CASES = [
     ("newsroom:home", "get", None, NEWSROOM),
     ("newsroom:brief", "post", None, EDITORS),
@@ -69,7 +70,19 @@ CASES = [
     ("newsroom:tag-merge", "get", "person", EDITORS),
     ("newsroom:tag-merge", "post", "person", EDITORS),
     ("newsroom:tag-delete", "post", "person", EDITORS),
+    ("newsroom:users", "get", None, {"Admin"}),
+    ("newsroom:user-invite", "get", None, {"Admin"}),
+    ("newsroom:user-invite", "post", None, {"Admin"}),
+    ("newsroom:user", "get", "member", {"Admin"}),
+    ("newsroom:user-roles", "post", "member", {"Admin"}),
+    ("newsroom:user-deactivate", "post", "member", {"Admin"}),
+    ("newsroom:user-reactivate", "post", "member", {"Admin"}),
+    ("newsroom:user-link", "post", "member", {"Admin"}),
+    # The page an invited person opens from their link, signed in or not (its address needs a token).
+    ("newsroom:welcome", "get", None, set(ROLES)),
+    ("newsroom:welcome-done", "get", None, set(ROLES)),
     ("moderation:queue", "get", None, {"Moderator"}),
+    ("moderation:undo", "post", None, {"Moderator"}),
 ]
 
 # What a form might ask for; a view lets in or refuses before it reads any of it.
@@ -84,7 +97,7 @@ def url_for(name, target):
     if isinstance(target, Story):
         candidates = [[target.pk, target.revision], [target.pk]]
     elif target is not None:
-        candidates = [[target._meta.model_name, target.pk]]
+        candidates = [[target._meta.model_name, target.pk], [target.pk]]
     else:
         candidates = [[]]
     for args in candidates:
@@ -113,7 +126,8 @@ def newsroom():
     services.publish(scheduled, by=editor, at=timezone.now() + timedelta(days=1))
     person = Person.objects.create(name="Kari Nordmann")
     return {"Reporter": reporter, "Editor": editor,
-            "targets": {"own": own, "live": live, "scheduled": scheduled, "person": person}}
+            "targets": {"own": own, "live": live, "scheduled": scheduled, "person": person,
+                        "member": member("rosa", "Reporter")}}
 
 
 def database_state():
