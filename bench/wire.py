@@ -347,7 +347,9 @@ def main():
     if not made["ninjs"] or not made["newsml"]:
         sys.exit(f"wire: no usable IPTC examples in {NINJS} and {NEWSML}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="wire-bench-"))
-    database = f"{connection.vendor} {connection.cursor().connection.server_version if connection.vendor == 'postgresql' else connection.Database.sqlite_version}"  # noqa: E501
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
+        database = f"{connection.vendor} {cursor.fetchone()[0].split(' ')[0]}"
     print(f"== wire on {database}: examples {len(made['ninjs'])} ninjs, {len(made['newsml'])} NewsML-G2; "
           f"load {load_average()}", flush=True)
     report = {"database": database, "load_average_at_start": load_average(), "cpus": os.cpu_count()}
