@@ -165,6 +165,36 @@ def goals(out):
                          if big is not ref and big["p99_ms"] and ref["p99_ms"] else ""))
             rows.append((f"live push to {big['streams']:,} open streams: all reached, p99 < 1 s",
                          figure, bool(big["all_delivered"] and big["p99_ms"] is not None and big["p99_ms"] < 1000)))
+    rows += wire_goals(out)
+    return rows
+
+
+WIRE_DATABASES = (("SQLite", "sqlite"), ("PostgreSQL", "postgresql"))
+
+
+def wire_goals(out):
+    """The wire desk's goals (bench/wire.py), per database."""
+    rows = []
+    for name, key in WIRE_DATABASES:
+        r = _load(out, f"wire-{key}.json")
+        if not r:
+            continue
+        for fmt, label, goal in (("ninjs", "ninjs", 2000), ("newsml", "NewsML-G2", 1000)):
+            e = r.get("ingest", {}).get(fmt)
+            if e:
+                rows.append((f"{name}: {label} items into the queue from a folder ≥ {goal:,}/s",
+                             f"{_n(e['items_per_s'])}/s ({e['items']:,} items)", (e["items_per_s"] or 0) >= goal))
+        lat = r.get("latency")
+        if lat and lat.get("p99_ms") is not None:
+            rows.append((f"{name}: a dropped file on the open desk, p99 < 1 s",
+                         f"{_ms(lat['p99_ms'])} ({lat['on_desk']} of {lat['drops']} drops)",
+                         lat["p99_ms"] < 1000 and not lat["missed"]))
+        desk = r.get("desk")
+        if desk:
+            q = desk["pages"]["queue"]
+            rows.append((f"{name}: the desk page with {desk['items']:,} items < 50 ms server time",
+                         f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms ({q['queries']} queries)",
+                         q["p95_ms"] < 50))
     return rows
 
 
@@ -350,6 +380,21 @@ def results_markdown(out):
     comments = out / "comments.md"  # the comments benchmark's section, written by bench/comments.py
     if comments.exists():
         lines += [comments.read_text().rstrip(), ""]
+    if any(_load(out, f"wire-{key}.json") for _, key in WIRE_DATABASES):
+        lines += ["**Wire desk** (bench/wire.py; the goals above; per database, with the load average "
+                  "where each part ended)", ""]
+        for name, key in WIRE_DATABASES:
+            r = _load(out, f"wire-{key}.json")
+            for fmt, e in ((r or {}).get("ingest") or {}).items():
+                lines.append(f"- {name}, {fmt}: {e['items']:,} items of {e['files']:,} files in {e['seconds']:.1f} s, "
+                             f"{_n(e['items_per_s'])}/s (CPU {e['cpu_seconds']:.1f} s; load {e['load_average']})")
+            if (lat := (r or {}).get("latency")) and lat.get("p50_ms") is not None:
+                lines.append(f"- {name}, drop to desk: p50 {_ms(lat['p50_ms'])}, p99 {_ms(lat['p99_ms'])}, "
+                             f"max {_ms(lat['max_ms'])} (load {lat['load_average']})")
+            for label, q in ((r or {}).get("desk") or {}).get("pages", {}).items():
+                lines.append(f"- {name}, `{q['url']}` with {r['desk']['items']:,} items: p50 {q['p50_ms']:.1f} ms, "
+                             f"p95 {q['p95_ms']:.1f} ms (CPU p50 {q['cpu_p50_ms']:.1f} ms), {q['queries']} queries")
+        lines.append("")
     skipped = out / "skipped.txt"
     if skipped.exists():
         lines += [f"Not run: {line}" for line in skipped.read_text().splitlines() if line.strip()] + [""]

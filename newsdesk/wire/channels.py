@@ -16,7 +16,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(seconds=30)
 FOLDER_EVERY = datetime.timedelta(seconds=0.5)  # a dropped file is taken within a second
+FOLDER_BATCH = 200  # files to a transaction
 MAX_BACKOFF = datetime.timedelta(hours=1)
 KEEP_ERRORS = 20
 PART_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -101,14 +102,26 @@ def run_folder(channel):
     if not channel.path or not folder.is_dir():
         raise ChannelFailed(f"the folder {channel.path or '(none)'} is not there")
     results = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        if path.name.startswith(".") or path.name.lower().endswith(PART_SUFFIXES):
-            continue  # still being written, or not for us
-        found = ingest.read_file(path, channel=channel)
-        raw = ""
-        if any(isinstance(entry, ingest.Refused) for entry in found):
-            raw = path.read_bytes()[:200_000].decode("utf-8", "replace")
-        file_results = ingest.take_in(found, file=path.name, channel=channel, raw_file=raw)
+    files = [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
+             and not p.name.lower().endswith(PART_SUFFIXES)]  # not still being written, nor hidden
+    for start in range(0, len(files), FOLDER_BATCH):
+        results.extend(_take_files(channel, folder, files[start:start + FOLDER_BATCH]))
+    return results
+
+
+def _take_files(channel, folder, files):
+    """A batch of files in one transaction (a commit per file is what a full folder waits on);
+    moved out of the folder only once their items are committed."""
+    taken = []
+    with transaction.atomic():
+        for path in files:
+            found = ingest.read_file(path, channel=channel)
+            raw = ""
+            if any(isinstance(entry, ingest.Refused) for entry in found):
+                raw = path.read_bytes()[:200_000].decode("utf-8", "replace")
+            taken.append((path, ingest.take_in(found, file=path.name, channel=channel, raw_file=raw)))
+    results = []
+    for path, file_results in taken:
         refused = [r for r in file_results if r.action == "refused"]
         _move(path, folder / ("refused" if refused else "done"),
               "\n".join(r.reason for r in refused) if refused else None)

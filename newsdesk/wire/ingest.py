@@ -5,6 +5,7 @@ what breaks its format is refused and kept, with its reason and text, for the ch
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from newsdesk.imports.formats import Refused, Skipped, read_agency_bytes, read_agency_file
@@ -112,12 +113,11 @@ def _version(item, data, file):
 
 
 def _find(data):
-    items = WireItem.objects.select_for_update()
-    item = items.filter(guid=data.guid[:500]).first()
+    """The item this copy is a version of: by guid, else by AP's itemid (one query, both indexed)."""
     itemid = data.alt_ids.get("itemid") if isinstance(data.alt_ids, dict) else None
-    if item is None and itemid:
-        item = items.filter(alt_id=str(itemid)[:200]).first()
-    return item
+    same = Q(guid=data.guid[:500]) | Q(alt_id=str(itemid)[:200]) if itemid else Q(guid=data.guid[:500])
+    found = list(WireItem.objects.select_for_update().filter(same).order_by()[:2])
+    return next((item for item in found if item.guid == data.guid[:500]), found[0] if found else None)
 
 
 def store(data, *, file="", channel=None):

@@ -111,7 +111,7 @@ def newsroom_pages(reader_pages, live_server):
     from newsdesk.stories.models import Story
 
     editor = make_member("edna", "Editor")
-    editor.groups.add(Group.objects.get(name="Moderator"))
+    editor.groups.add(Group.objects.get(name="Moderator"), Group.objects.get(name="Admin"))
     draft = write_story(editor, headline="Bridge repairs start on Monday",
                         body="<p>The bridge closes for a month.</p><p>Buses take the long way round.</p>")
     from newsdesk.stories import services
@@ -122,6 +122,16 @@ def newsroom_pages(reader_pages, live_server):
     comments.post(article, text="Will the timetable change in summer?", user=None, name="Gus Guest",
                   email="gus@example.org", ip="192.0.2.1")  # a guest's comment waits in the queue
     person = Person.objects.get(name="Vladimir Putin")
+    from newsdesk.wire import ingest
+    from newsdesk.wire.models import Channel, Rule, WireItem
+
+    copy = {"uri": "urn:tass:kremlin-1", "version": "1", "type": "text", "language": "en", "urgency": 3,
+            "headline": "Kremlin says talks will go on", "copyrightholder": "TASS", "byline": "Ivan Petrov",
+            "body_html": "<p>Dmitry Peskov said the talks would go on next week.</p>"}
+    ingest.take_in(ingest.read_bytes("tass.json", json.dumps(copy).encode()), file="tass.json")  # on the desk
+    item = WireItem.objects.first()
+    channel = Channel.objects.create(name="TASS drop folder", path="var/wire/tass")
+    rule = Rule.objects.create(name="Kremlin to World", words="Kremlin")
     paths = {
         "desk": "/newsroom/",
         "stories": "/newsroom/stories/",
@@ -142,6 +152,16 @@ def newsroom_pages(reader_pages, live_server):
         "security": "/newsroom/security/",
         "sessions": "/newsroom/sessions/",
         "tokens": "/newsroom/tokens/",
+        "users": "/newsroom/users/",
+        "user": f"/newsroom/users/{editor.pk}/",
+        "invite": "/newsroom/users/invite/",
+        "wire": "/newsroom/wire/",
+        "wire-item": f"/newsroom/wire/{item.pk}/",
+        "channels": "/newsroom/wire/channels/",
+        "channel": f"/newsroom/wire/channels/{channel.pk}/",
+        "new-channel": "/newsroom/wire/channels/new/",
+        "rules": "/newsroom/wire/rules/",
+        "edit-rule": f"/newsroom/wire/rules/{rule.pk}/",
     }
     return {name: live_server.url + path for name, path in paths.items()}, editor
 
