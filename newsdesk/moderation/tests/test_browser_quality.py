@@ -1,5 +1,5 @@
-"""The moderation queue in Chromium, at desktop and phone width:
-no axe-core violations, nothing scrolls sideways.
+"""The moderation queue in Chromium, at desktop and phone width: no axe-core violations,
+nothing scrolls sideways; and the queue's pages are valid HTML.
 
 With SCREENSHOTS=1 the queue's pictures for the README are written to docs/screenshots/
 (moderation-desktop.png, moderation-phone.png)."""
@@ -14,7 +14,7 @@ from django.utils import timezone
 from newsdesk.comments import services
 from newsdesk.comments.models import Comment, Report
 from newsdesk.conftest import make_article
-from newsdesk.testing import DESKTOP, PHONE, REPO, axe_violations, signed_in_context
+from newsdesk.testing import DESKTOP, PHONE, REPO, axe_violations, nu_errors, signed_in_context
 
 from .conftest import make_comment
 
@@ -72,3 +72,14 @@ def test_the_queue_is_accessible_and_fits(browser, live_server, busy_queue, name
         assert sideways(page) <= 0
     finally:
         context.close()
+
+
+def test_the_moderation_pages_are_valid_html(client, busy_queue):
+    client.force_login(busy_queue)
+    focused = Comment.objects.filter(status=Comment.Status.PENDING).first()
+    pages = {name: client.get(path).content.decode() for name, path in [
+        ("queue", f"/moderation/?focus={focused.pk}"), ("all", "/moderation/?show=all"),
+        ("bans", "/moderation/bans/"), ("words", "/moderation/words/"), ("log", "/moderation/log/"),
+    ]}
+    assert 'autofocus' in pages["queue"] and "data-undo" in pages["queue"]
+    assert nu_errors(pages) == []

@@ -1,10 +1,10 @@
 """The newsroom's users pages in Chromium, at desktop and phone width: no axe-core violations,
-nothing scrolls sideways, and an invitation made with the form shows its link."""
+nothing scrolls sideways, an invitation made with the form shows its link; valid HTML."""
 
 import pytest
 
 from newsdesk.conftest import make_member
-from newsdesk.testing import DESKTOP, PHONE, SCREENSHOTS, axe_violations, signed_in_context
+from newsdesk.testing import DESKTOP, PHONE, SCREENSHOTS, axe_violations, nu_errors, signed_in_context
 
 pytestmark = pytest.mark.browser
 
@@ -39,3 +39,20 @@ def test_the_users_pages_are_accessible_and_fit(browser, live_server, transactio
         assert axe_violations(page) == [] and sideways(page) <= 0
     finally:
         context.close()
+
+
+def test_the_users_pages_are_valid_html(client, db):
+    admin = make_member("ada", "Admin")
+    remy = make_member("remy", "Reporter")
+    client.force_login(admin)
+    invited = client.post("/newsroom/users/invite/", {"username": "nils", "email": "nils@newsroom.example",
+                                                       "roles": ["Editor"]}).content.decode()
+    pages = {
+        "list": client.get("/newsroom/users/").content.decode(),
+        "user": client.get(f"/newsroom/users/{remy.pk}/").content.decode(),
+        "invite": client.get("/newsroom/users/invite/").content.decode(),
+        "invite-errors": client.post("/newsroom/users/invite/", {"username": "a b"}).content.decode(),
+        "invited": invited,
+        "roles-error": client.post(f"/newsroom/users/{admin.pk}/roles/", {"roles": ["Editor"]}).content.decode(),
+    }
+    assert nu_errors(pages) == []
