@@ -69,7 +69,6 @@ DEBUG = env_bool("DEBUG", False)
 VAR_DIR = Path(env_str("VAR_DIR", "var")).resolve()
 
 
-
 def _local_secret_key(path):
     """A key kept beside the embedded database, made on first use: a single box
     runs safely without configuration, and never on a key known to anyone else."""
