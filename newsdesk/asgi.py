@@ -5,7 +5,8 @@ Django, which runs as a WSGI application in a fixed pool of WEB_THREADS threads.
 Why not Django's own ASGI handler: it runs each request's synchronous code in a thread of
 its own, so database connections cannot be kept between requests, and it hops between
 the loop and threads for every middleware; the pool keeps one connection per thread and
-answers an uncached page in about half the time."""
+answers an uncached page in about half the time, and hands each request over once
+(newsdesk.site.threadpool)."""
 
 import os
 
@@ -19,23 +20,16 @@ from newsdesk.site.limits import bound_web_queries  # noqa: E402
 
 bound_web_queries()  # before any connection is made: the serving processes' queries are timed
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 
 from newsdesk.pagecache import front  # noqa: E402
 from newsdesk.site import bodies  # noqa: E402
 from newsdesk.site.staticfiles import collecting_lock  # noqa: E402
+from newsdesk.site.threadpool import ThreadPool  # noqa: E402
 
 with collecting_lock(exclusive=False):  # WhiteNoise lists STATIC_ROOT here
-    _wsgi = WSGIMiddleware(WSGIHandler(), workers=settings.WEB_THREADS)
-
-
-async def django_application(scope, receive, send):
-    async def receive_coroutine():  # the pool asks for the body with run_coroutine_threadsafe
-        return await receive()
-
-    return await _wsgi(scope, receive_coroutine, send)
+    django_application = ThreadPool(WSGIHandler(), workers=settings.WEB_THREADS)
 
 
 # Django sees a request only once its body is in: a slow client holds none of its threads.

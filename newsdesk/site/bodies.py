@@ -1,9 +1,9 @@
 """Request bodies are read in front of Django (ASGI), on the event loop, within a size cap and
 a deadline, and only then handed to Django's thread pool.
 
-a2wsgi gives Django a body whose every read waits on the event loop for the next piece: a client
-sending its body slowly would hold one of the WEB_THREADS Django threads for as long as it
-liked, and a few hundred of them every thread. Here a declared Content-Length over the cap is
+Were Django to read the body itself, from its thread, a client sending its body slowly would hold
+one of the WEB_THREADS Django threads for as long as it liked, and a few hundred of them every
+thread. The body read here goes to Django as a file (site.threadpool). Here a declared Content-Length over the cap is
 refused with 413 before a byte is read; a body that grows past it gets 413, and one not in
 within REQUEST_BODY_SECONDS (plus a second for every 64 KB) gets 408. Either way the connection
 is closed, its unread body with it."""
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 from .security import ERROR_PAGE_CSS, error_page_policy
+from .threadpool import BODY_KEY, BODY_SIZE_KEY
 
 # Paths where a picture may be uploaded: staff only, checked by Django once the body is in.
 UPLOAD_PREFIXES = ("/newsroom/", "/admin/")
@@ -23,7 +24,6 @@ UPLOAD_PREFIXES = ("/newsroom/", "/admin/")
 MIN_BYTES_PER_SECOND = 64 * 1024
 # Bodies larger than this wait in a temporary file, not in memory.
 SPOOL_BYTES = 256 * 1024
-CHUNK_BYTES = 64 * 1024
 
 
 class Refused(Exception):
@@ -102,24 +102,6 @@ async def read(scope, receive):
     return spool, size
 
 
-def replay(spool, size, receive):
-    """A `receive` giving the body read before, then the client's own (a disconnect)."""
-    sent = False
-
-    async def receive_again():
-        nonlocal sent
-        if sent:
-            return await receive()
-        chunk = spool.read(CHUNK_BYTES)
-        more = spool.tell() < size
-        if not more:
-            sent = True
-            spool.close()
-        return {"type": "http.request", "body": chunk, "more_body": more}
-
-    return receive_again
-
-
 def _wants_json(scope):
     for name, value in scope["headers"]:
         if name == b"accept":
@@ -164,7 +146,7 @@ def guard(app):
         except ConnectionResetError:
             return None
         try:
-            return await app(scope, replay(spool, size, receive), send)
+            return await app({**scope, BODY_KEY: spool, BODY_SIZE_KEY: size}, receive, send)
         finally:
             spool.close()
 

@@ -115,6 +115,21 @@ def test_a_long_body_reaches_django_whole(strict):
     assert text.encode() in answer
 
 
+def test_a_chunked_body_within_the_limit_reaches_django_whole(strict):
+    # A client that sends its form in chunks, with no Content-Length: Django still reads all of it.
+    text = "chunked " + "word " * 2_000 + "the end"
+    body = urllib.parse.urlencode({"text": text, "name": "Gus", "email": "gus@example.org"}).encode()
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 4096]), body[i:i + 4096]) for i in range(0, len(body), 4096))
+    with connect(strict) as s:
+        s.sendall((f"POST {COMMENT} HTTP/1.1\r\nHost: 127.0.0.1:{strict.port}\r\n"
+                   "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+                   f"Origin: {strict.url}\r\nConnection: close\r\n\r\n").encode() + chunks + b"0\r\n\r\n")
+        answer = read_all(s)
+
+    assert answer.startswith(b"HTTP/1.1 400") and b"at most 5000 characters" in answer
+    assert text.encode() in answer
+
+
 def test_a_stalled_request_line_is_dropped_after_the_header_time(strict):
     with connect(strict) as s:
         s.sendall(b"GET / HT")
