@@ -151,7 +151,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that what it stores is the response as finally sent.
+    "newsdesk.site.middleware.SiteLanguageMiddleware",
+    # First to see the response, so that what it stores is the response as finally sent.
     "newsdesk.pagecache.middleware.PageCacheMiddleware",
     # A query running past QUERY_TIMEOUT_SECONDS answers 503 (and is stopped, on SQLite).
     "newsdesk.site.limits.QueryTimeoutMiddleware",
