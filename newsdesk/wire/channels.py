@@ -112,14 +112,9 @@ def run_folder(channel):
 def _take_files(channel, folder, files):
     """A batch of files in one transaction (a commit per file is what a full folder waits on);
     moved out of the folder only once their items are committed."""
-    taken = []
+    read = [(path.name, *ingest.read_with_text(path, channel=channel)) for path in files]
     with transaction.atomic():
-        for path in files:
-            found = ingest.read_file(path, channel=channel)
-            raw = ""
-            if any(isinstance(entry, ingest.Refused) for entry in found):
-                raw = path.read_bytes()[:200_000].decode("utf-8", "replace")
-            taken.append((path, ingest.take_in(found, file=path.name, channel=channel, raw_file=raw)))
+        taken = list(zip(files, ingest.take_files(read, channel=channel), strict=True))
     results = []
     for path, file_results in taken:
         refused = [r for r in file_results if r.action == "refused"]

@@ -22,11 +22,17 @@ How it is measured:
   group's first item); `group_score` keeps the similarity, which the item's page shows.
 """
 
+import collections
 import datetime
+import functools
 import hashlib
+import heapq
 import random
 import re
+from array import array
 
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -72,10 +78,17 @@ def _hash(word):
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_row(word):
+    """A word's value under each permutation: agency copy repeats most of its words, so each
+    is worked out once (the last 8,192 words, a few MB), not once an item."""
+    h = _hash(word)
+    return array("Q", [(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
+
+
 def band_keys(words):
     """The item's MinHash signature cut into bands, each band hashed to one signed 64-bit key."""
-    hashes = [_hash(w) for w in words]
-    signature = [min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMUTATIONS]
+    signature = list(map(min, zip(*map(_word_row, words))))
     keys = []
     for band in range(BANDS):
         part = ",".join(map(str, signature[band * ROWS:(band + 1) * ROWS]))
@@ -113,6 +126,116 @@ def place(item, now=None):
     for name, value in fields.items():
         setattr(item, name, value)
     WireItem.objects.filter(pk=item.pk).update(**fields)
+
+
+CANDIDATES = 50  # the newest items sharing a band with an item that are measured against it
+
+
+def place_many(items, now=None):
+    """place() for new items saved together with their `terms` (a batch of the ingest), in their order, in a
+    few statements for them all: the recent items sharing a band with any of them are
+    found in one query, their bands written in one insert, and those that join a group
+    updated in one. Each item of the batch is a candidate for those after it, as if they
+    had come one at a time."""
+    from .models import Band, WireItem
+
+    now = now or timezone.now()
+    keys_of = {}
+    for item in items:  # saved with their terms (as terms() gives them)
+        if len(item.terms) >= MIN_TERMS:
+            keys_of[item.pk] = band_keys(item.terms)
+    if not keys_of:
+        return
+    sharing = _recent_by_key({key for keys in keys_of.values() for key in keys}, now - WINDOW)
+    known = {}  # pk: [group_id, word set], for the candidates and the batch so far
+    found = sorted({pk for pks in sharing.values() for pk in pks})
+    for start in range(0, len(found), 500):
+        for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
+                "pk", "group_id", "terms"):
+            known[pk] = [group, set(words)]
+    batch = {item.pk: item for item in items}
+    # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
+    earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
+    leaders = set()
+    for item in items:
+        keys = keys_of.get(item.pk)
+        if keys is None:
+            continue
+        words = set(item.terms)
+        pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
+        near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
+        best = max(((_jaccard(words, known[pk][1]), pk, known[pk][0]) for pk in near), default=None)
+        if best and best[0] >= THRESHOLD:
+            score, pk, group = best
+            group = group or pk
+            if known[pk][0] != group:  # the first of a new group leads it
+                known[pk][0] = group
+                if pk in batch:
+                    batch[pk].group_id = group
+                else:
+                    leaders.add(pk)
+            item.group_id, item.group_score = group, round(score, 3)
+        known[item.pk] = [item.group_id, words]
+        for key in keys:
+            earlier[key].append(item.pk)
+    _insert_bands([(pk, key) for pk, keys in keys_of.items() for key in keys], now)
+    if leaders:
+        WireItem.objects.filter(pk__in=leaders).update(group_id=F("pk"))
+    joined = collections.defaultdict(list)
+    for item in items:
+        if item.group_id is not None:
+            joined[item.group_id, item.group_score].append(item.pk)
+    for (group, score), pks in joined.items():  # a batch's items mostly join a few groups
+        WireItem.objects.filter(pk__in=pks).update(group_id=group, group_score=score)
+
+
+def _insert_bands(rows, at):
+    """(item id, key) rows into Band, a few hundred to a statement (as bulk_create would, without
+    building a model instance for each of an item's 20 bands)."""
+    from .models import Band
+
+    table, qn = Band._meta.db_table, connection.ops.quote_name
+    at = connection.ops.adapt_datetimefield_value(at)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 300):
+            chunk = rows[start:start + 300]
+            cursor.execute(f"INSERT INTO {qn(table)} (item_id, {qn('key')}, {qn('at')}) VALUES "
+                           + ", ".join(["(%s, %s, %s)"] * len(chunk)),
+                           [value for pk, key in chunk for value in (pk, key, at)])
+
+
+def _jaccard(a, b):
+    """similarity() of two sets."""
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if a and b else 0.0
+
+
+def _recent_by_key(keys, since):
+    """{band key: ids of the newest CANDIDATES items given that band since `since`}: one
+    statement, which reads at most that many index entries a key however common its band
+    (the bands of one story sent many times over)."""
+    from .models import Band
+
+    table, qn = Band._meta.db_table, connection.ops.quote_name
+    since = connection.ops.adapt_datetimefield_value(since)
+    found, keys = {}, sorted(keys)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
+                f"(SELECT item_id FROM {qn(table)} WHERE {qn('key')} = k.key AND {qn('at')} >= %s "
+                f"ORDER BY {qn('at')} DESC LIMIT {CANDIDATES}) AS b", [keys, since])
+            rows = cursor.fetchall()
+        else:  # SQLite: a compound select of one part a key, 500 parts at most
+            rows, part = [], (f"SELECT * FROM (SELECT {qn('key')}, item_id FROM {qn(table)} WHERE {qn('key')} = %s "
+                              f"AND {qn('at')} >= %s ORDER BY {qn('at')} DESC LIMIT {CANDIDATES})")
+            for start in range(0, len(keys), 400):
+                chunk = keys[start:start + 400]
+                cursor.execute(" UNION ALL ".join([part] * len(chunk)), [v for key in chunk for v in (key, since)])
+                rows += cursor.fetchall()
+    for key, pk in rows:
+        found.setdefault(key, []).append(pk)
+    return found
 
 
 def collapse(items):
