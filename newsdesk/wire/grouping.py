@@ -192,11 +192,13 @@ def place_many(items, now=None):
 def _insert_bands(rows, at):
     """(item id, key) rows into Band, a few hundred to a statement (as bulk_create would, without
     building a model instance for each of an item's 20 bands)."""
+    from newsdesk.imports.sql import _rows_cursor
+
     from .models import Band
 
     table, qn = Band._meta.db_table, connection.ops.quote_name
     at = connection.ops.adapt_datetimefield_value(at)
-    with connection.cursor() as cursor:
+    with _rows_cursor() as cursor:
         for start in range(0, len(rows), 300):
             chunk = rows[start:start + 300]
             cursor.execute(f"INSERT INTO {qn(table)} (item_id, {qn('key')}, {qn('at')}) VALUES "
@@ -214,12 +216,14 @@ def _recent_by_key(keys, since):
     """{band key: ids of the newest CANDIDATES items given that band since `since`}: one
     statement, which reads at most that many index entries a key however common its band
     (the bands of one story sent many times over)."""
+    from newsdesk.imports.sql import _rows_cursor
+
     from .models import Band
 
     table, qn = Band._meta.db_table, connection.ops.quote_name
     since = connection.ops.adapt_datetimefield_value(since)
     found, keys = {}, sorted(keys)
-    with connection.cursor() as cursor:
+    with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 f"SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
