@@ -129,64 +129,71 @@ def place(item, now=None):
 
 
 CANDIDATES = 50  # the newest items sharing a band with an item that are measured against it
+_NEW = 1 << 62  # a batch's items, until written: ids above any in the queue, in their order
 
 
-def place_many(items, now=None):
-    """place() for new items saved together with their `terms` (a batch of the ingest), in their order, in a
-    few statements for them all: the recent items sharing a band with any of them are
-    found in one query, their bands written in one insert, and those that join a group
-    updated in one. Each item of the batch is a candidate for those after it, as if they
-    had come one at a time."""
-    from .models import Band, WireItem
+class Batch:
+    """place() for new items written together (a batch of the ingest), as rows about to be
+    inserted: made before the insert, it reads the recent items sharing a band with any of
+    them in one query and sets each row's group, as if they had come one at a time (each is
+    a candidate for those after it); `written(ids)` then inserts their bands and updates the
+    few groups the insert could not hold (led by an item of the batch, or by one in the
+    queue that had no group yet). `keys`: each row's band_keys, or None (worked out here)."""
 
-    now = now or timezone.now()
-    keys_of = {}
-    for item in items:  # saved with their terms (as terms() gives them)
-        if len(item.terms) >= MIN_TERMS:
-            keys_of[item.pk] = band_keys(item.terms)
-    if not keys_of:
-        return
-    sharing = _recent_by_key({key for keys in keys_of.values() for key in keys}, now - WINDOW)
-    known = {}  # pk: [group_id, word set], for the candidates and the batch so far
-    found = sorted({pk for pks in sharing.values() for pk in pks})
-    for start in range(0, len(found), 500):
-        for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
-                "pk", "group_id", "terms"):
-            known[pk] = [group, set(words)]
-    batch = {item.pk: item for item in items}
-    # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
-    earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
-    leaders = set()
-    for item in items:
-        keys = keys_of.get(item.pk)
-        if keys is None:
-            continue
-        words = set(item.terms)
-        pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
-        near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
-        best = max(((_jaccard(words, known[pk][1]), pk, known[pk][0]) for pk in near), default=None)
-        if best and best[0] >= THRESHOLD:
-            score, pk, group = best
-            group = group or pk
-            if known[pk][0] != group:  # the first of a new group leads it
-                known[pk][0] = group
-                if pk in batch:
-                    batch[pk].group_id = group
-                else:
-                    leaders.add(pk)
-            item.group_id, item.group_score = group, round(score, 3)
-        known[item.pk] = [item.group_id, words]
-        for key in keys:
-            earlier[key].append(item.pk)
-    _insert_bands([(pk, key) for pk, keys in keys_of.items() for key in keys], now)
-    if leaders:
-        WireItem.objects.filter(pk__in=leaders).update(group_id=F("pk"))
-    joined = collections.defaultdict(list)
-    for item in items:
-        if item.group_id is not None:
-            joined[item.group_id, item.group_score].append(item.pk)
-    for (group, score), pks in joined.items():  # a batch's items mostly join a few groups
-        WireItem.objects.filter(pk__in=pks).update(group_id=group, group_score=score)
+    def __init__(self, rows, now, keys=None):
+        from .models import WireItem
+
+        self.now, self.leaders, self.waiting = now, set(), {}
+        self.keys = {}
+        for n, row in enumerate(rows):
+            if len(row["terms"]) >= MIN_TERMS:
+                self.keys[n] = keys[n] if keys is not None and keys[n] is not None else band_keys(row["terms"])
+        if not self.keys:
+            return
+        sharing = _recent_by_key({key for keys in self.keys.values() for key in keys}, now - WINDOW)
+        known = {}  # id: [group_id, word set], for the candidates and the batch so far
+        found = sorted({pk for pks in sharing.values() for pk in pks})
+        for start in range(0, len(found), 500):
+            for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
+                    "pk", "group_id", "terms"):
+                known[pk] = [group, set(words)]
+        # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
+        earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
+        for n, keys in self.keys.items():
+            row, words = rows[n], set(rows[n]["terms"])
+            pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
+            near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
+            best = max(((_jaccard(words, known[pk][1]), pk, known[pk][0]) for pk in near), default=None)
+            if best and best[0] >= THRESHOLD:
+                score, pk, group = best
+                group = group or pk
+                if known[pk][0] != group:  # the first of a new group leads it
+                    known[pk][0] = group
+                    if pk >= _NEW:
+                        rows[pk - _NEW]["group_id"] = group
+                    else:
+                        self.leaders.add(pk)
+                row["group_id"], row["group_score"] = group, round(score, 3)
+            known[_NEW + n] = [row["group_id"], words]
+            for key in keys:
+                earlier[key].append(_NEW + n)
+        for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
+            if row["group_id"] is not None and row["group_id"] >= _NEW:
+                self.waiting[n] = (row["group_id"] - _NEW, row["group_score"])
+                row["group_id"] = None
+
+    def written(self, ids):
+        from .models import WireItem
+
+        _insert_bands([(ids[n], key) for n, keys in self.keys.items() for key in keys], self.now)
+        if self.leaders:
+            WireItem.objects.filter(pk__in=self.leaders).update(group_id=F("pk"))
+        joined = collections.defaultdict(list)
+        for n, (leader, score) in self.waiting.items():
+            joined[ids[leader], score].append(ids[n])
+        for (group, score), pks in joined.items():
+            WireItem.objects.filter(pk__in=pks).update(group_id=group, group_score=score)
+        return {ids[n]: (ids[leader], score) for n, (leader, score) in self.waiting.items()}
 
 
 def _insert_bands(rows, at):

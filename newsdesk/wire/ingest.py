@@ -16,6 +16,7 @@ from newsdesk.live import events
 from .models import RefusedDocument, WireItem, WireVersion, expiry
 
 log = logging.getLogger(__name__)
+STATUSES = frozenset(WireItem.Status.values)
 BATCH = 200  # files written together (take_files), as a folder channel takes them
 
 @dataclass
@@ -58,8 +59,8 @@ def announce_many(item_ids):
                         for start in range(0, len(item_ids), EVENT_ITEMS)])
 
 
-def read_file(path, *, channel=None, lenient=()):
-    return read_agency_file(path, **_options(channel, lenient))
+def read_file(path, *, channel=None, lenient=(), options=None):
+    return read_agency_file(path, **(options or _options(channel, lenient)))
 
 
 def read_bytes(name, raw, *, channel=None, lenient=()):
@@ -68,7 +69,8 @@ def read_bytes(name, raw, *, channel=None, lenient=()):
 
 def _options(channel, lenient):
     agencies = tuple(lenient) + (channel.lenient if channel is not None else ())
-    return {"channel_tz": channel.tzinfo if channel is not None else None, "lenient_agencies": agencies}
+    return {"channel_tz": channel.tzinfo if channel is not None else None, "lenient_agencies": agencies,
+            "for_import": False}
 
 
 def take_in(found, *, file, channel=None, raw_file=""):
@@ -145,6 +147,17 @@ def _take_alone(file, found, raw_file, channel):
         return [Result(str(file), guid=getattr(entry, "guid", ""), action="refused", reason=reason) for entry in found]
 
 
+def words_of(data):
+    """(the words the item is grouped on, their band keys or None), as grouping.place would
+    work them out from the stored headline and body; kept on the item once worked out."""
+    from . import grouping
+
+    if getattr(data, "wire_words", None) is None:
+        words = grouping.terms(data.headline[:500], data.clean_body())
+        data.wire_words = (words, grouping.band_keys(words) if len(words) >= grouping.MIN_TERMS else None)
+    return data.wire_words
+
+
 def _is_item(entry):
     return not isinstance(entry, (Refused, Skipped))
 
@@ -189,7 +202,7 @@ def _fields(data):
     return {
         "alt_ids": data.alt_ids, "alt_id": str(data.alt_ids.get("itemid", ""))[:200],
         "agency": data.agency[:200], "format": data.format[:50], "version": data.version[:50],
-        "status": data.pub_status if data.pub_status in WireItem.Status.values else WireItem.Status.USABLE,
+        "status": data.pub_status if data.pub_status in STATUSES else WireItem.Status.USABLE,
         "embargoed": data.embargoed, "urgency": data.urgency, "subjects": subjects,
         "subject_text": " ".join(f"{code} {name}" for code, name in subjects).lower(),
         "people": list(data.people), "topics": list(data.topics),
@@ -291,9 +304,14 @@ def ingest_file(path, *, channel=None, lenient=()):
     return take_in(*read_with_text(path, channel=channel, lenient=lenient), file=str(path), channel=channel)
 
 
-def read_with_text(path, *, channel=None, lenient=()):
-    """(the reader's items of a file, the file's text when one is refused, for its page)."""
-    found = read_file(path, channel=channel, lenient=lenient)
+def read_with_text(path, *, channel=None, lenient=(), options=None):
+    """(the reader's items of a file, the file's text when one is refused, for its page);
+    `options`: _options(channel, lenient), made once for many files. The words each item
+    is grouped on are worked out here too (words_of), in a reading process if there is one."""
+    found = read_file(path, channel=channel, lenient=lenient, options=options)
+    for entry in found:
+        if _is_item(entry):
+            words_of(entry)
     raw = ""
     if any(isinstance(entry, Refused) for entry in found):
         try:
