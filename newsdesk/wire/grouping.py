@@ -152,18 +152,24 @@ class Batch:
             return
         sharing = _recent_by_key({key for keys in self.keys.values() for key in keys}, now - WINDOW)
         known = {}  # id: [group_id, word set], for the candidates and the batch so far
+        same = {}  # one set object for equal word sets: a story sent many times is measured once
         found = sorted({pk for pks in sharing.values() for pk in pks})
         for start in range(0, len(found), 500):
             for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
                     "pk", "group_id", "terms"):
-                known[pk] = [group, set(words)]
+                known[pk] = [group, same.setdefault(frozenset(words), frozenset(words))]
         # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
         earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
         for n, keys in self.keys.items():
-            row, words = rows[n], set(rows[n]["terms"])
+            row, words = rows[n], frozenset(rows[n]["terms"])
+            words = same.setdefault(words, words)
             pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
             near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
-            best = max(((_jaccard(words, known[pk][1]), pk, known[pk][0]) for pk in near), default=None)
+            scores = {}
+            for pk in near:
+                if known[pk][1] not in scores:
+                    scores[known[pk][1]] = _jaccard(words, known[pk][1])
+            best = max(((scores[known[pk][1]], pk, known[pk][0]) for pk in near), default=None)
             if best and best[0] >= THRESHOLD:
                 score, pk, group = best
                 group = group or pk

@@ -65,7 +65,7 @@ def _done(group, futures, options):
     for start, future in zip(range(0, len(group), CHUNK), futures, strict=True):
         try:
             found = future.result() if future is not None else None
-        except BrokenProcessPool:  # a reading process died (killed, out of memory): read here instead
+        except Exception:  # noqa: BLE001 - a reading process died (killed, out of memory): read here instead
             found = None
         read += found if found is not None else _read(group[start:start + CHUNK], options)
     return group, read

@@ -184,3 +184,40 @@ def test_the_command_takes_a_folder_in_batches_as_the_channel_does(folder):
     results = ingest.ingest_path(folder)
     assert [r.action for r in results] == ["created", "created", "created", "updated"]
     assert WireItem.objects.get(guid="ninjs:urn:0").headline == "Updated"
+
+
+def test_files_read_by_other_processes_go_in_as_if_read_here(folder, channel, settings, monkeypatch):
+    from newsdesk.wire import reading
+
+    settings.WIRE_WORKERS = 2
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(reading, "CHUNK", 2)
+    monkeypatch.setattr(ingest, "BATCH", 3)
+    for n in range(7):
+        drop(folder, f"{n}.json", ninjs(uri=f"urn:{n}", headline=f"Report {n}"))
+    drop(folder, "bad.json", {"uri": "urn:bad", "headline": 42})
+    results = run(channel)
+    assert [r.action for r in results.values()] == ["created"] * 7 + ["refused"]
+    assert WireItem.objects.count() == 7 and len(done(folder)) == 7
+    assert (folder / "refused" / "bad.json").exists()
+
+
+def test_a_reading_process_that_dies_loses_nothing(folder, channel, settings, monkeypatch):
+    import os
+
+    from newsdesk.wire import reading
+
+    settings.WIRE_WORKERS = 1
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
+    here, read = os.getpid(), ingest.read_with_text
+
+    def dying(path, **options):
+        if os.getpid() != here:
+            os._exit(1)  # killed, say, or out of memory
+        return read(path, **options)
+
+    monkeypatch.setattr(ingest, "read_with_text", dying)
+    for n in range(4):
+        drop(folder, f"{n}.json", ninjs(uri=f"urn:{n}"))
+    assert [r.action for r in run(channel).values()] == ["created"] * 4
+    assert len(done(folder)) == 4
