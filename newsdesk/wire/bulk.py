@@ -30,8 +30,8 @@ def in_queue(items):
     found = set()
     for start in range(0, max(len(guids), len(itemids)), LOOKUP_CHUNK):
         some_guids, some_itemids = guids[start:start + LOOKUP_CHUNK], itemids[start:start + LOOKUP_CHUNK]
-        rows = WireItem.objects.filter(Q(guid__in=some_guids) | Q(alt_id__in=some_itemids)).values_list("guid", "alt_id")
-        for guid, alt_id in rows:
+        same = Q(guid__in=some_guids) | Q(alt_id__in=some_itemids)
+        for guid, alt_id in WireItem.objects.filter(same).values_list("guid", "alt_id"):
             found.add(("guid", guid))
             if alt_id:
                 found.add(("itemid", alt_id))

@@ -118,7 +118,8 @@ def test_reports_of_one_event_in_one_batch_are_grouped_as_one_at_a_time(folder, 
     drop(folder, "3-other.json", UNRELATED)
     drop(folder, "4-afp.json", AFP)
     run(channel)
-    tass, reuters, other, afp = (WireItem.objects.get(guid=f"ninjs:{doc['uri']}") for doc in (TASS, REUTERS, UNRELATED, AFP))
+    tass, reuters, other, afp = (WireItem.objects.get(guid=f"ninjs:{doc['uri']}")
+                                 for doc in (TASS, REUTERS, UNRELATED, AFP))
     assert tass.group_id == reuters.group_id == afp.group_id == tass.pk
     assert reuters.group_score >= grouping.THRESHOLD and tass.group_score is None
     assert other.group_id is None
