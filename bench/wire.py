@@ -2,7 +2,7 @@
 the desk with a full queue.
 
     VAR_DIR=... .venv/bin/python bench/wire.py [--items 10000] [--drops 40] [--desk-items 100000]
-        [--runs 20] [--parts ingest,latency,desk] [--json-out FILE]
+        [--runs 20] [--reference-items 500] [--parts ingest,latency,desk] [--json-out FILE]
 
 Works in the database the settings name (VAR_DIR for SQLite, DATABASE_URL for PostgreSQL),
 which must be migrated and empty of wire items. Three parts:
@@ -11,7 +11,10 @@ which must be migrated and empty of wire items. Three parts:
   ../shared/ninjs/examples, NewsML-G2 text items from ../shared/newsml-g2/examples), each
   with a guid of its own, into a folder; one run of a folder channel over it (what a channel
   does: read, validate, store each item with its version, announce it, move the file to
-  done/). Items in the queue per second, per format.
+  done/). Items in the queue per second, per format, with the process's CPU time (with
+  WIRE_WORKERS, the reading processes' is not in it). The reference, in the same run:
+  --reference-items more files of each format stored one item at a time (ingest.store), 200
+  files to a transaction, as a channel took them before a batch's new items went in together.
 * latency: a real `newsdesk serve` (the channels run inside it) and a client reading
   /live/stream as the open desk does; files dropped into a folder channel one at a time (at
   random moments, written under a .part name then renamed, as agencies do); the time from the
@@ -131,7 +134,7 @@ def write_files(folder, kind, count, made, start=0):
 
 # --- ingest -------------------------------------------------------------------------------
 
-def part_ingest(count, made, workdir):
+def part_ingest(count, made, workdir, reference_count=500):
     results = {}
     for kind in ("ninjs", "newsml"):
         folder = workdir / f"ingest-{kind}"
@@ -150,10 +153,39 @@ def part_ingest(count, made, workdir):
             "items_per_s": created / seconds if seconds else None,
             "examples": [name for name, _ in made[kind]], "load_average": load_average(),
         }
+        reference = _item_by_item(kind, min(count, reference_count), made, workdir, start=count)
+        results[kind]["reference"] = reference
         print(f"  {kind}: {created:,} items of {count:,} files in {seconds:.1f} s = {created / seconds:,.0f}/s "
-              f"(CPU {cpu:.1f} s; {actions}; load {load_average()})", flush=True)
+              f"(CPU {cpu:.1f} s; {actions}; load {load_average()}); reference, item by item: "
+              f"{reference['items_per_s']:,.0f}/s (CPU {reference['cpu_seconds']:.1f} s for {reference['items']:,})",
+              flush=True)
         shutil.rmtree(folder, ignore_errors=True)
     return results
+
+
+def _item_by_item(kind, count, made, workdir, start):
+    """The reference, in the same run: files read here and stored one item at a time
+    (ingest.store: a savepoint, a lookup, an item, a version, its bands and an event each),
+    200 files to a transaction, as a folder channel took them before items were written together."""
+    from django.db import transaction
+
+    from newsdesk.wire import ingest
+
+    folder = workdir / f"reference-{kind}"
+    write_files(folder, kind, count, made, start=start)
+    files = sorted(folder.iterdir())
+    before = WireItem.objects.count()
+    cpu, started = time.process_time(), time.monotonic()
+    for first in range(0, len(files), 200):
+        with transaction.atomic():
+            for path in files[first:first + 200]:
+                for data in ingest.read_file(path):
+                    ingest.store(data, file=path.name)
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+    created = WireItem.objects.count() - before
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"files": count, "items": created, "seconds": seconds, "cpu_seconds": cpu,
+            "items_per_s": created / seconds if seconds else None}
 
 
 # --- latency ------------------------------------------------------------------------------
@@ -334,6 +366,8 @@ def main():
     parser.add_argument("--drops", type=int, default=int(env("BENCH_WIRE_DROPS", 40)))
     parser.add_argument("--desk-items", type=int, default=int(env("BENCH_WIRE_DESK_ITEMS", 100_000)))
     parser.add_argument("--runs", type=int, default=int(env("BENCH_WIRE_RUNS", 20)))
+    parser.add_argument("--reference-items", type=int, default=int(env("BENCH_WIRE_REFERENCE_ITEMS", 500)),
+                        help="files of each format stored item by item, the reference measured in the same run")
     parser.add_argument("--parts", default="ingest,latency,desk")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json-out", type=Path)
@@ -354,7 +388,7 @@ def main():
           f"load {load_average()}", flush=True)
     report = {"database": database, "load_average_at_start": load_average(), "cpus": os.cpu_count()}
     if "ingest" in parts:
-        report["ingest"] = part_ingest(args.items, made, workdir)
+        report["ingest"] = part_ingest(args.items, made, workdir, args.reference_items)
     if "latency" in parts:
         report["latency"] = part_latency(args.drops, made, workdir)
     if "desk" in parts:

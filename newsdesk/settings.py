@@ -338,6 +338,10 @@ _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os
 IMPORT_WORKERS = env_int("IMPORT_WORKERS", min(max(_CPUS - 1, 0), 4))
 if IMPORT_WORKERS < 0:
     raise ImproperlyConfigured(f"IMPORT_WORKERS must be 0 or more, not {IMPORT_WORKERS}")
+# The same for a wire channel's run over many files: read ahead of the saving (0: none).
+WIRE_WORKERS = env_int("WIRE_WORKERS", IMPORT_WORKERS)
+if WIRE_WORKERS < 0:
+    raise ImproperlyConfigured(f"WIRE_WORKERS must be 0 or more, not {WIRE_WORKERS}")
 
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)

@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(seconds=30)
 FOLDER_EVERY = datetime.timedelta(seconds=0.5)  # a dropped file is taken within a second
-FOLDER_BATCH = 200  # files to a transaction
 MAX_BACKOFF = datetime.timedelta(hours=1)
 KEEP_ERRORS = 20
 PART_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -101,25 +100,22 @@ def run_folder(channel):
     folder = Path(channel.path)
     if not channel.path or not folder.is_dir():
         raise ChannelFailed(f"the folder {channel.path or '(none)'} is not there")
+    from . import reading
+
     results = []
     files = [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
              and not p.name.lower().endswith(PART_SUFFIXES)]  # not still being written, nor hidden
-    for start in range(0, len(files), FOLDER_BATCH):
-        results.extend(_take_files(channel, folder, files[start:start + FOLDER_BATCH]))
+    for batch, read in reading.batches(files, channel=channel):  # read ahead of the saving
+        results.extend(_take_files(channel, folder, batch, read))
     return results
 
 
-def _take_files(channel, folder, files):
-    """A batch of files in one transaction (a commit per file is what a full folder waits on);
-    moved out of the folder only once their items are committed."""
-    taken = []
+def _take_files(channel, folder, files, read):
+    """A batch of files (`read`: as reading.batches gives them) in one transaction (a commit
+    per file is what a full folder waits on); moved out of the folder only once their items
+    are committed."""
     with transaction.atomic():
-        for path in files:
-            found = ingest.read_file(path, channel=channel)
-            raw = ""
-            if any(isinstance(entry, ingest.Refused) for entry in found):
-                raw = path.read_bytes()[:200_000].decode("utf-8", "replace")
-            taken.append((path, ingest.take_in(found, file=path.name, channel=channel, raw_file=raw)))
+        taken = list(zip(files, ingest.take_files(read, channel=channel), strict=True))
     results = []
     for path, file_results in taken:
         refused = [r for r in file_results if r.action == "refused"]

@@ -22,11 +22,17 @@ How it is measured:
   group's first item); `group_score` keeps the similarity, which the item's page shows.
 """
 
+import collections
 import datetime
+import functools
 import hashlib
+import heapq
 import random
 import re
+from array import array
 
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -72,10 +78,17 @@ def _hash(word):
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
+@functools.lru_cache(maxsize=8192)
+def _word_row(word):
+    """A word's value under each permutation: agency copy repeats most of its words, so each
+    is worked out once (the last 8,192 words, a few MB), not once an item."""
+    h = _hash(word)
+    return array("Q", [(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
+
+
 def band_keys(words):
     """The item's MinHash signature cut into bands, each band hashed to one signed 64-bit key."""
-    hashes = [_hash(w) for w in words]
-    signature = [min((a * h + b) % _MERSENNE for h in hashes) for a, b in _PERMUTATIONS]
+    signature = list(map(min, zip(*map(_word_row, words))))
     keys = []
     for band in range(BANDS):
         part = ",".join(map(str, signature[band * ROWS:(band + 1) * ROWS]))
@@ -113,6 +126,133 @@ def place(item, now=None):
     for name, value in fields.items():
         setattr(item, name, value)
     WireItem.objects.filter(pk=item.pk).update(**fields)
+
+
+CANDIDATES = 50  # the newest items sharing a band with an item that are measured against it
+_NEW = 1 << 62  # a batch's items, until written: ids above any in the queue, in their order
+
+
+class Batch:
+    """place() for new items written together (a batch of the ingest), as rows about to be
+    inserted: made before the insert, it reads the recent items sharing a band with any of
+    them in one query and sets each row's group, as if they had come one at a time (each is
+    a candidate for those after it); `written(ids)` then inserts their bands and updates the
+    few groups the insert could not hold (led by an item of the batch, or by one in the
+    queue that had no group yet). `keys`: each row's band_keys, or None (worked out here)."""
+
+    def __init__(self, rows, now, keys=None):
+        from .models import WireItem
+
+        self.now, self.leaders, self.waiting = now, set(), {}
+        self.keys = {}
+        for n, row in enumerate(rows):
+            if len(row["terms"]) >= MIN_TERMS:
+                self.keys[n] = keys[n] if keys is not None and keys[n] is not None else band_keys(row["terms"])
+        if not self.keys:
+            return
+        sharing = _recent_by_key({key for keys in self.keys.values() for key in keys}, now - WINDOW)
+        known = {}  # id: [group_id, word set], for the candidates and the batch so far
+        same = {}  # one set object for equal word sets: a story sent many times is measured once
+        found = sorted({pk for pks in sharing.values() for pk in pks})
+        for start in range(0, len(found), 500):
+            for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
+                    "pk", "group_id", "terms"):
+                known[pk] = [group, same.setdefault(frozenset(words), frozenset(words))]
+        # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
+        earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
+        for n, keys in self.keys.items():
+            row, words = rows[n], frozenset(rows[n]["terms"])
+            words = same.setdefault(words, words)
+            pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
+            near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
+            scores = {}
+            for pk in near:
+                if known[pk][1] not in scores:
+                    scores[known[pk][1]] = _jaccard(words, known[pk][1])
+            best = max(((scores[known[pk][1]], pk, known[pk][0]) for pk in near), default=None)
+            if best and best[0] >= THRESHOLD:
+                score, pk, group = best
+                group = group or pk
+                if known[pk][0] != group:  # the first of a new group leads it
+                    known[pk][0] = group
+                    if pk >= _NEW:
+                        rows[pk - _NEW]["group_id"] = group
+                    else:
+                        self.leaders.add(pk)
+                row["group_id"], row["group_score"] = group, round(score, 3)
+            known[_NEW + n] = [row["group_id"], words]
+            for key in keys:
+                earlier[key].append(_NEW + n)
+        for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
+            if row["group_id"] is not None and row["group_id"] >= _NEW:
+                self.waiting[n] = (row["group_id"] - _NEW, row["group_score"])
+                row["group_id"] = None
+
+    def written(self, ids):
+        from .models import WireItem
+
+        _insert_bands([(ids[n], key) for n, keys in self.keys.items() for key in keys], self.now)
+        if self.leaders:
+            WireItem.objects.filter(pk__in=self.leaders).update(group_id=F("pk"))
+        joined = collections.defaultdict(list)
+        for n, (leader, score) in self.waiting.items():
+            joined[ids[leader], score].append(ids[n])
+        for (group, score), pks in joined.items():
+            WireItem.objects.filter(pk__in=pks).update(group_id=group, group_score=score)
+        return {ids[n]: (ids[leader], score) for n, (leader, score) in self.waiting.items()}
+
+
+def _insert_bands(rows, at):
+    """(item id, key) rows into Band, a few hundred to a statement (as bulk_create would, without
+    building a model instance for each of an item's 20 bands)."""
+    from newsdesk.imports.sql import _rows_cursor
+
+    from .models import Band
+
+    table, qn = Band._meta.db_table, connection.ops.quote_name
+    at = connection.ops.adapt_datetimefield_value(at)
+    with _rows_cursor() as cursor:
+        for start in range(0, len(rows), 300):
+            chunk = rows[start:start + 300]
+            cursor.execute(f"INSERT INTO {qn(table)} (item_id, {qn('key')}, {qn('at')}) VALUES "
+                           + ", ".join(["(%s, %s, %s)"] * len(chunk)),
+                           [value for pk, key in chunk for value in (pk, key, at)])
+
+
+def _jaccard(a, b):
+    """similarity() of two sets."""
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if a and b else 0.0
+
+
+def _recent_by_key(keys, since):
+    """{band key: ids of the newest CANDIDATES items given that band since `since`}: one
+    statement, which reads at most that many index entries a key however common its band
+    (the bands of one story sent many times over)."""
+    from newsdesk.imports.sql import _rows_cursor
+
+    from .models import Band
+
+    table, qn = Band._meta.db_table, connection.ops.quote_name
+    since = connection.ops.adapt_datetimefield_value(since)
+    found, keys = {}, sorted(keys)
+    with _rows_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
+                f"(SELECT item_id FROM {qn(table)} WHERE {qn('key')} = k.key AND {qn('at')} >= %s "
+                f"ORDER BY {qn('at')} DESC LIMIT {CANDIDATES}) AS b", [keys, since])
+            rows = cursor.fetchall()
+        else:  # SQLite: a compound select of one part a key, 500 parts at most
+            rows, part = [], (f"SELECT * FROM (SELECT {qn('key')}, item_id FROM {qn(table)} WHERE {qn('key')} = %s "
+                              f"AND {qn('at')} >= %s ORDER BY {qn('at')} DESC LIMIT {CANDIDATES})")
+            for start in range(0, len(keys), 400):
+                chunk = keys[start:start + 400]
+                cursor.execute(" UNION ALL ".join([part] * len(chunk)), [v for key in chunk for v in (key, since)])
+                rows += cursor.fetchall()
+    for key, pk in rows:
+        found.setdefault(key, []).append(pk)
+    return found
 
 
 def collapse(items):

@@ -33,17 +33,20 @@ def looks_like_json(path, raw):
     return str(path).lower().endswith((".json", ".ninjs")) or raw.lstrip()[:1] in (b"{", b"[")
 
 
-def read_agency_file(path, *, channel_tz=None, lenient_agencies=()):
+def read_agency_file(path, *, channel_tz=None, lenient_agencies=(), for_import=True):
     try:
         with open(path, "rb") as file:
             raw = file.read(safexml.MAX_BYTES + 1)
     except OSError as err:
         return [Refused(str(path), err.strerror or str(err))]
-    return read_agency_bytes(path, raw, channel_tz=channel_tz, lenient_agencies=lenient_agencies)
+    return read_agency_bytes(path, raw, channel_tz=channel_tz, lenient_agencies=lenient_agencies,
+                             for_import=for_import)
 
 
-def read_agency_bytes(path, raw, *, channel_tz=None, lenient_agencies=()):
-    """read_agency_file for bytes already read (a URL's answer, say)."""
+def read_agency_bytes(path, raw, *, channel_tz=None, lenient_agencies=(), for_import=True):
+    """read_agency_file for bytes already read (a URL's answer, say). Each item's body is
+    cleaned; `for_import` works out what saving a story needs besides (StoryData.prepare),
+    which the wire desk does without."""
     options = {"channel_tz": channel_tz, "lenient_agencies": tuple(lenient_agencies)}
     if looks_like_json(path, raw):
         if len(raw) > safexml.MAX_BYTES:
@@ -63,7 +66,7 @@ def read_agency_bytes(path, raw, *, channel_tz=None, lenient_agencies=()):
                             line=root.sourceline)]
     for item in items:
         if isinstance(item, StoryData):
-            item.prepare()
+            item.prepare() if for_import else item.clean_body()
     return items
 
 
