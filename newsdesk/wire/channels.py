@@ -54,8 +54,9 @@ def due(now=None):
                 .values_list("pk", flat=True))
 
 
-def run_channel(channel_id, owner=OWNER):
-    """Claim and run one channel once; the results, or None when another process has it."""
+def run_channel(channel_id, owner=OWNER, workers=None):
+    """Claim and run one channel once; the results, or None when another process has it.
+    `workers`: processes reading a large folder ahead of the saving (WIRE_WORKERS by default)."""
     if not claim(channel_id, owner):
         return None
     try:
@@ -64,7 +65,7 @@ def run_channel(channel_id, owner=OWNER):
             return []
         now = timezone.now()
         try:
-            results = run_folder(channel) if channel.kind == Channel.Kind.FOLDER else run_url(channel)
+            results = run_folder(channel, owner, workers) if channel.kind == Channel.Kind.FOLDER else run_url(channel)
         except ChannelFailed as failure:
             _failed(channel, str(failure), now)
             return []
@@ -96,7 +97,7 @@ def _failed(channel, text, now):
 
 # Folders ---------------------------------------------------------------------------------
 
-def run_folder(channel):
+def run_folder(channel, owner=OWNER, workers=None):
     folder = Path(channel.path)
     if not channel.path or not folder.is_dir():
         raise ChannelFailed(f"the folder {channel.path or '(none)'} is not there")
@@ -105,8 +106,12 @@ def run_folder(channel):
     results = []
     files = [p for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
              and not p.name.lower().endswith(PART_SUFFIXES)]  # not still being written, nor hidden
-    for batch, read in reading.batches(files, channel=channel):  # read ahead of the saving
+    for batch, read in reading.batches(files, channel=channel, workers=workers):  # read ahead of the saving
         results.extend(_take_files(channel, folder, batch, read))
+        # A long run keeps its lease, batch by batch; one that lost it (paused past LEASE) stops,
+        # and the files left wait for the next run of whoever holds the channel.
+        if not claim(channel.pk, owner):
+            break
     return results
 
 
@@ -196,8 +201,9 @@ PRUNE_EVERY = 60.0
 class Runner:
     """Runs due channels, one at a time, until stopped; prunes expired items now and then."""
 
-    def __init__(self, tick=0.25):
+    def __init__(self, tick=0.25, workers=None):
         self.tick, self.stop = tick, threading.Event()
+        self.workers = workers
         self.next_prune = 0.0
 
     def once(self):
@@ -206,7 +212,7 @@ class Runner:
         for channel_id in due():
             if self.stop.is_set():
                 break
-            run_channel(channel_id)
+            run_channel(channel_id, workers=self.workers)
         if time.monotonic() >= self.next_prune:
             self.next_prune = time.monotonic() + PRUNE_EVERY
             ingest.prune_expired()
@@ -229,6 +235,8 @@ def start():
     """Run the channels in a thread of this process (once)."""
     global _runner
     if _runner is None:
-        _runner = Runner()
+        # Files are read in this thread: forking reader processes from a serving process, whose
+        # other threads may hold locks at that moment, could leave a reader stuck for ever.
+        _runner = Runner(workers=0)
         threading.Thread(target=_runner.run, name="wire-channels", daemon=True).start()
     return _runner

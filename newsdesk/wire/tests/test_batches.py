@@ -222,3 +222,30 @@ def test_a_reading_process_that_dies_loses_nothing(folder, channel, settings, mo
         drop(folder, f"{n}.json", ninjs(uri=f"urn:{n}"))
     assert [r.action for r in run(channel).values()] == ["created"] * 4
     assert len(done(folder)) == 4
+
+
+def test_a_long_run_that_lost_its_lease_stops_after_its_batch_and_leaves_the_rest(folder, channel, monkeypatch):
+    # Another process took the channel over while this one was busy (its lease ran out): the
+    # files not yet taken stay in the folder for that process, not taken by both.
+    monkeypatch.setattr(ingest, "BATCH", 2)
+    for name in "abcde":
+        drop(folder, f"{name}.json", ninjs(uri=f"urn:{name}", headline=f"Report {name}"))
+    take = channels._take_files
+
+    def take_then_lose_the_lease(channel, folder, files, read):
+        taken = take(channel, folder, files, read)
+        Channel.objects.filter(pk=channel.pk).update(lease_owner="another process")
+        return taken
+
+    monkeypatch.setattr(channels, "_take_files", take_then_lose_the_lease)
+    results = run(channel)
+    assert done(folder) == ["a.json", "b.json"] and len(results) == 2
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == ["c.json", "d.json", "e.json"]
+    assert Channel.objects.get(pk=channel.pk).lease_owner == "another process"
+
+
+def test_a_long_run_keeps_its_lease_batch_by_batch(folder, channel, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH", 2)
+    for name in "abcde":
+        drop(folder, f"{name}.json", ninjs(uri=f"urn:{name}", headline=f"Report {name}"))
+    assert len(run(channel)) == 5 and len(done(folder)) == 5
