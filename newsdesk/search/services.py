@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.stories.models import Story, load_tags
+from newsdesk.stories.prepared import PreparedQuery
 
 from . import postgres, sqlite
 from .documents import START, STOP, documents, facet
@@ -93,6 +94,24 @@ class Results:
         return self.total >= MAX_RESULTS
 
 
+def _page_queryset(**ids):
+    return Story.objects.filter(pk__in=list(ids.values())).select_related("section", "lead_picture").order_by()
+
+
+# A page's stories, compiled once (building the ORM's query took longer than running it): its
+# ids padded to PAGE_SIZE with the last one, so that the SQL is the same for every page.
+_page_stories = PreparedQuery(_page_queryset, **{f"id{n}": int for n in range(PAGE_SIZE)})
+
+
+def page_stories(ids):
+    """{id: story} of the stories with these ids (at most PAGE_SIZE), with what a result shows."""
+    if not ids:
+        return {}
+    stories = {story.pk: story for story in _page_stories(**{f"id{n}": ids[min(n, len(ids) - 1)] for n in range(PAGE_SIZE)})}
+    load_tags(list(stories.values()))
+    return stories
+
+
 class PageNotFound(Exception):
     """A page of results past the last."""
 
@@ -122,8 +141,7 @@ def search(text, filters=None, page=1):
     if page < 1 or (page > results.pages):
         raise PageNotFound()
     ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    stories = Story.objects.filter(pk__in=ids).select_related("section", "lead_picture").order_by().in_bulk()
-    load_tags(list(stories.values()))
+    stories = page_stories(ids)
     if backend() is postgres:
         marks = postgres.marked(query, documents(ids))
     else:

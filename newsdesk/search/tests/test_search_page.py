@@ -172,3 +172,24 @@ def test_a_cached_results_page_is_purged_when_a_story_is_published_or_withdrawn(
     services.withdraw(first, by=editor, reason="Wrong person named")
     assert ask(url)[3]
     assert "keeper retires" not in Client().get(url).content.decode()
+
+
+def test_where_the_words_are_ranks_every_match_however_many_newer_ones_come_first(client, publish, monkeypatch):
+    from newsdesk.search import sqlite
+
+    # On SQLite the newest candidates are ranked by reading their text and the others by asking
+    # the index: with a single one read, the older matches go the second way.
+    monkeypatch.setattr(sqlite, "READ_FIRST", 1)
+    anna = Person.objects.create(name="Anna Lighthouse")
+    publish("Keeper in the headline lighthouse", body="<p>Nothing more.</p>")
+    publish("Named person", people=[anna])
+    publish("In the standfirst", standfirst="The lighthouse again.")
+    publish("Old body match", body="<p>A lighthouse in the text.</p>")
+    publish("Body and standfirst", standfirst="A lighthouse.", body="<p>The lighthouse.</p>")
+    publish("Newest body match", body="<p>The lighthouse stays.</p>")
+
+    assert [plain(h) for h in headlines(client.get("/search/", {"q": "lighthouse"}))] == [
+        "Keeper in the headline lighthouse", "Named person", "Body and standfirst", "In the standfirst",
+        "Newest body match", "Old body match"]
+    assert [plain(h) for h in headlines(client.get("/search/", {"q": "lighthouse -keeper"}))] == [
+        "Named person", "Body and standfirst", "In the standfirst", "Newest body match", "Old body match"]
