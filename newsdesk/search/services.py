@@ -39,16 +39,19 @@ class Filters:
     since: object = None  # a date, counted from the start of that day in TIME_ZONE
     until: object = None  # a date, up to the end of that day
 
-    def facets(self):
-        """The index's words for the section, person and topic asked for (documents.facet)."""
-        chosen = (("s", self.section), ("p", self.person), ("t", self.topic))
+    def facets(self, *, section=True):
+        """The index's words for the section (unless `section` is false), person and topic
+        asked for (documents.facet)."""
+        chosen = (("s", self.section if section else None), ("p", self.person), ("t", self.topic))
         return [facet(kind, tag.pk) for kind, tag in chosen if tag is not None]
 
-    def sql(self, now):
-        """The WHERE over the story table `s`: what readers may see, and these filters."""
+    def sql(self, now, *, section=True):
+        """The WHERE over the story table `s`: what readers may see, and these filters (the
+        section unless `section` is false: a backend that keeps each story's section in its
+        index filters on that)."""
         where = ["s.status = %s", "s.published_at <= %s"]
         params = [Story.Status.PUBLISHED, now]
-        if self.section is not None:
+        if self.section is not None and section:
             where.append("s.section_id = %s")
             params.append(self.section.pk)
         for tag, relation in ((self.person, Story.people), (self.topic, Story.topics)):
@@ -121,9 +124,7 @@ def matching_ids(text, filters=None):
     query = parse(text)
     if not query:
         return []
-    filters = filters or Filters()
-    where, params = filters.sql(timezone.now())
-    return backend().find(query, filters.facets(), where, params, candidates=CANDIDATES, limit=MAX_RESULTS)
+    return backend().find(query, filters or Filters(), timezone.now(), candidates=CANDIDATES, limit=MAX_RESULTS)
 
 
 def search(text, filters=None, page=1):

@@ -46,12 +46,14 @@ def _match(query, facets=()):
     return f"{TEXT} : ({query.fts5()})" + "".join(f' AND facets : "{word}"' for word in facets)
 
 
-def find(query, facets, where, params, *, candidates, limit):
+def find(query, filters, now, *, candidates, limit):
     """Story ids of the best matches, best first, among the `candidates` newest matches (by
-    id, which FTS5 walks in order): a word in every other story ranks those, not all of
-    them. `facets`: words (documents.facet) the story must have; `where` filters the story
-    table `s` (what readers may see, and the filters again, exactly)."""
-    match = _match(query, facets)
+    id, which FTS5 walks in order) that readers may see at `now`: a word in every other
+    story ranks those, not all of them. The index finds the `filters`' section, person and
+    topic as words (documents.facet); the story table `s` is asked what readers may see,
+    and the filters again, exactly."""
+    match = _match(query, filters.facets())
+    where, params = filters.sql(now)
     read = " + ".join(f"(instr(highlight({TABLE}, {COLUMNS.index(column)}, '{START}', '{STOP}'), '{START}') > 0)"
                       f" * {weight}" for column, weight in WEIGHTS)
     # The story table is read through its story_search index (id, published_at, status,
