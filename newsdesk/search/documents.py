@@ -60,3 +60,15 @@ def documents(story_ids):
                  " ".join(([facet("s", section_id)] if section_id else []) + facets.get(pk, [])), section_id)
         for pk, language, headline, standfirst, html, section_id in stories
     ]
+
+
+def documents_of(stories):
+    """The documents of `stories` already read, with their people and topics (load_tags): a
+    page of results, whose snippets are made from them."""
+    found = []
+    for story in stories:
+        tags = [*story.people.all(), *story.topics.all()]
+        found.append(Document(
+            story.pk, story.language or settings.LANGUAGE_CODE, plain(story.headline), plain(story.standfirst),
+            plain(body.html_to_text(story.body)), plain("\n".join(tag.name for tag in tags)), "", story.section_id))
+    return found

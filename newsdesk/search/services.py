@@ -17,7 +17,7 @@ from newsdesk.stories.models import Story, load_tags
 from newsdesk.stories.prepared import PreparedQuery
 
 from . import postgres, sqlite
-from .documents import START, STOP, documents, facet
+from .documents import START, STOP, documents, documents_of, facet
 from .query import parse
 
 PAGE_SIZE = 20
@@ -144,7 +144,7 @@ def search(text, filters=None, page=1):
     ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     stories = page_stories(ids)
     if backend() is postgres:
-        marks = postgres.marked(query, documents(ids))
+        marks = postgres.marked(query, documents_of(stories[pk] for pk in ids if pk in stories))
     else:
         marks = sqlite.marked(query, ids)
     for pk in ids:
