@@ -23,6 +23,7 @@ class Document:
     body: str
     tags: str  # its people and topics, one name a line
     facets: str = ""  # its section, people and topics as words of their own (facet()), for the filters
+    section_id: int = None
 
 
 def facet(kind, pk):
@@ -56,6 +57,18 @@ def documents(story_ids):
     return [
         Document(pk, language or settings.LANGUAGE_CODE, plain(headline), plain(standfirst),
                  plain(body.html_to_text(html)), plain("\n".join(names.get(pk, []))),
-                 " ".join(([facet("s", section_id)] if section_id else []) + facets.get(pk, [])))
+                 " ".join(([facet("s", section_id)] if section_id else []) + facets.get(pk, [])), section_id)
         for pk, language, headline, standfirst, html, section_id in stories
     ]
+
+
+def documents_of(stories):
+    """The documents of `stories` already read, with their people and topics (load_tags): a
+    page of results, whose snippets are made from them."""
+    found = []
+    for story in stories:
+        tags = [*story.people.all(), *story.topics.all()]
+        found.append(Document(
+            story.pk, story.language or settings.LANGUAGE_CODE, plain(story.headline), plain(story.standfirst),
+            plain(body.html_to_text(story.body)), plain("\n".join(tag.name for tag in tags)), "", story.section_id))
+    return found

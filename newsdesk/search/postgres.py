@@ -35,7 +35,7 @@ def written_sql(new, values, *, status, language, section, headline, standfirst,
     cases = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in CONFIGS.items())
     code = f"split_part(split_part(lower(coalesce(NULLIF(v.{language}, ''), '{config_code()}')), '-', 1), '_', 1)"
     return (
-        f"INSERT INTO {TABLE} (story_id, config, document) SELECT n.id, c.config,"
+        f"INSERT INTO {TABLE} (story_id, config, section_id, document) SELECT n.id, c.config, v.{section},"
         f" setweight(to_tsvector(c.config, v.{headline}), 'A') || setweight(to_tsvector(c.config, coalesce(t.names, '')), 'B')"
         f" || setweight(to_tsvector(c.config, v.{standfirst}), 'B') || setweight(to_tsvector(c.config, v.{body}), 'C')"
         f" || setweight(to_tsvector('simple', concat_ws(' ', 'nds' || v.{section} || 'x',"
@@ -63,13 +63,14 @@ def delete(cursor, story_ids):
 
 def write(cursor, documents):
     cursor.executemany(
-        f"INSERT INTO {TABLE} (story_id, config, document) SELECT v.id, v.config, "
+        f"INSERT INTO {TABLE} (story_id, config, section_id, document) SELECT v.id, v.config, v.section_id, "
         "setweight(to_tsvector(v.config, v.headline), 'A') || setweight(to_tsvector(v.config, v.tags), 'B')"
         " || setweight(to_tsvector(v.config, v.standfirst), 'B') || setweight(to_tsvector(v.config, v.body), 'C')"
         " || setweight(to_tsvector('simple', v.facets), 'D')"
         " FROM (SELECT %s::bigint AS id, %s::regconfig AS config, %s::text AS headline, %s::text AS standfirst,"
-        " %s::text AS body, %s::text AS tags, %s::text AS facets) v",
-        [(d.story_id, config_for(d.language), d.headline, d.standfirst, d.body, d.tags, d.facets) for d in documents],
+        " %s::text AS body, %s::text AS tags, %s::text AS facets, %s::bigint AS section_id) v",
+        [(d.story_id, config_for(d.language), d.headline, d.standfirst, d.body, d.tags, d.facets, d.section_id)
+         for d in documents],
     )
 
 
@@ -100,23 +101,34 @@ def _tsquery(query):
     return f"({sql})", [value for name in names for value in (name, query.websearch())]
 
 
-def find(query, facets, where, params, *, candidates, limit):
+def find(query, filters, now, *, candidates, limit):
     """Story ids of the best matches, best first, among the `candidates` newest matches (by
-    id): a word in every other story ranks those, not all of them. `facets`: words
-    (documents.facet) the story must have; `where` filters the story table `s`."""
-    tsquery, tsparams = _tsquery(query)
+    id) that readers may see at `now`: a word in every other story ranks those, not all of
+    them. The index finds the `filters`' section in its own column and their person and
+    topic as words (documents.facet); the story table `s` is asked what readers may see,
+    and the person and topic again, exactly."""
+    # Ranked by the reader's words alone: a filter narrows the results, it does not order them.
+    ranked, rankparams = _tsquery(query)
+    tsquery, tsparams = ranked, rankparams
+    facets = filters.facets(section=False)
     if facets:
         tsquery, tsparams = f"({tsquery} && plainto_tsquery('simple', %s))", [*tsparams, " ".join(facets)]
+    # The section is asked of the index only: asked of the story table as well, the planner
+    # would count it twice, expect ten times fewer matches, and read all of them.
+    where, params = filters.sql(now, section=False)
+    if filters.section is not None:
+        where, params = f"{where} AND e.section_id = %s", [*params, filters.section.pk]
     # The query written out where it is used, not in a CTE: its words are then known to the
-    # planner, which walks the newest stories for a common word and the index for a rare one.
+    # planner, which walks the newest stories (of the section) for a common word and the
+    # index for a rare one. The story table is read through its story_search index.
     sql = (
-        f"SELECT id FROM (SELECT e.story_id AS id, ts_rank_cd(e.document, {tsquery}) AS rank, s.published_at AS at"
+        f"SELECT id FROM (SELECT e.story_id AS id, ts_rank_cd(e.document, {ranked}) AS rank, s.published_at AS at"
         f" FROM {TABLE} e JOIN stories_story s ON s.id = e.story_id"
         f" WHERE e.document @@ {tsquery} AND {where} ORDER BY e.story_id DESC LIMIT %s) c"
         " ORDER BY rank DESC, at DESC, id DESC LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*tsparams, *tsparams, *params, candidates, limit])
+        cursor.execute(sql, [*rankparams, *tsparams, *params, candidates, limit])
         return [row[0] for row in cursor.fetchall()]
 
 

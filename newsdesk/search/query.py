@@ -41,6 +41,10 @@ class Query:
             text += " NOT " + _quoted(term)
         return text
 
+    def fts5_any(self):
+        """For FTS5: any of the included terms (where a match ranks, not whether it is one)."""
+        return " OR ".join(_quoted(term) for term in self.include)
+
 
 def _quoted(term):
     # Terms hold word characters only (_WORD): no quote to double inside.

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.stories.models import Story, load_tags
+from newsdesk.stories.prepared import PreparedQuery
 
 from . import postgres, sqlite
-from .documents import START, STOP, documents, facet
+from .documents import START, STOP, documents, documents_of, facet
 from .query import parse
 
 PAGE_SIZE = 20
@@ -38,16 +39,19 @@ class Filters:
     since: object = None  # a date, counted from the start of that day in TIME_ZONE
     until: object = None  # a date, up to the end of that day
 
-    def facets(self):
-        """The index's words for the section, person and topic asked for (documents.facet)."""
-        chosen = (("s", self.section), ("p", self.person), ("t", self.topic))
+    def facets(self, *, section=True):
+        """The index's words for the section (unless `section` is false), person and topic
+        asked for (documents.facet)."""
+        chosen = (("s", self.section if section else None), ("p", self.person), ("t", self.topic))
         return [facet(kind, tag.pk) for kind, tag in chosen if tag is not None]
 
-    def sql(self, now):
-        """The WHERE over the story table `s`: what readers may see, and these filters."""
+    def sql(self, now, *, section=True):
+        """The WHERE over the story table `s`: what readers may see, and these filters (the
+        section unless `section` is false: a backend that keeps each story's section in its
+        index filters on that)."""
         where = ["s.status = %s", "s.published_at <= %s"]
         params = [Story.Status.PUBLISHED, now]
-        if self.section is not None:
+        if self.section is not None and section:
             where.append("s.section_id = %s")
             params.append(self.section.pk)
         for tag, relation in ((self.person, Story.people), (self.topic, Story.topics)):
@@ -93,6 +97,24 @@ class Results:
         return self.total >= MAX_RESULTS
 
 
+def _page_queryset(**ids):
+    return Story.objects.filter(pk__in=list(ids.values())).select_related("section", "lead_picture").order_by()
+
+
+# A page's stories, compiled once (building the ORM's query took longer than running it): its
+# ids padded to PAGE_SIZE with the last one, so that the SQL is the same for every page.
+_page_stories = PreparedQuery(_page_queryset, **{f"id{n}": int for n in range(PAGE_SIZE)})
+
+
+def page_stories(ids):
+    """{id: story} of the stories with these ids (at most PAGE_SIZE), with what a result shows."""
+    if not ids:
+        return {}
+    stories = {story.pk: story for story in _page_stories(**{f"id{n}": ids[min(n, len(ids) - 1)] for n in range(PAGE_SIZE)})}
+    load_tags(list(stories.values()))
+    return stories
+
+
 class PageNotFound(Exception):
     """A page of results past the last."""
 
@@ -102,9 +124,7 @@ def matching_ids(text, filters=None):
     query = parse(text)
     if not query:
         return []
-    filters = filters or Filters()
-    where, params = filters.sql(timezone.now())
-    return backend().find(query, filters.facets(), where, params, candidates=CANDIDATES, limit=MAX_RESULTS)
+    return backend().find(query, filters or Filters(), timezone.now(), candidates=CANDIDATES, limit=MAX_RESULTS)
 
 
 def search(text, filters=None, page=1):
@@ -122,10 +142,9 @@ def search(text, filters=None, page=1):
     if page < 1 or (page > results.pages):
         raise PageNotFound()
     ids = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    stories = Story.objects.filter(pk__in=ids).select_related("section", "lead_picture").order_by().in_bulk()
-    load_tags(list(stories.values()))
+    stories = page_stories(ids)
     if backend() is postgres:
-        marks = postgres.marked(query, documents(ids))
+        marks = postgres.marked(query, documents_of(stories[pk] for pk in ids if pk in stories))
     else:
         marks = sqlite.marked(query, ids)
     for pk in ids:

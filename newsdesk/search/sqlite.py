@@ -6,12 +6,18 @@ from django.db import connection
 from .documents import START, STOP
 
 TABLE = "search_fts"
+COLUMNS = ("headline", "standfirst", "body", "tags", "facets")
 # How a match ranks, by where it is: the headline first, then the people and topics, then
 # the standfirst; anywhere else (the body) counts 1. Not bm25: its weighting of rare words
 # counts, for each word, every story that has it, and a common word is in most of a million.
-WEIGHTS = ((0, 10), (3, 5), (1, 4))
+WEIGHTS = (("headline", 10), ("tags", 5), ("standfirst", 4))
 # What a reader's words are looked for in: all but the facets.
 TEXT = "{headline standfirst body tags}"
+# The newest candidates scored by reading their text (highlight()); the others by asking the
+# index, a query per column (_add_weights). Reading costs the same for each candidate; the
+# index's answer, what its words cost to walk: less for a hundred candidates or more, but
+# much more for a handful spread over a million stories, with a common word among others.
+READ_FIRST = 100
 
 
 def delete(cursor, story_ids):
@@ -40,22 +46,51 @@ def _match(query, facets=()):
     return f"{TEXT} : ({query.fts5()})" + "".join(f' AND facets : "{word}"' for word in facets)
 
 
-def find(query, facets, where, params, *, candidates, limit):
+def find(query, filters, now, *, candidates, limit):
     """Story ids of the best matches, best first, among the `candidates` newest matches (by
-    id, which FTS5 walks in order): a word in every other story ranks those, not all of
-    them. `facets`: words (documents.facet) the story must have; `where` filters the story
-    table `s` (what readers may see, and the filters again, exactly)."""
-    score = " + ".join(f"(instr(highlight({TABLE}, {column}, '{START}', '{STOP}'), '{START}') > 0) * {weight}"
-                       for column, weight in WEIGHTS)
-    sql = (
-        f"SELECT id FROM (SELECT f.rowid AS id, 1 + {score} AS score, s.published_at AS at"
-        f" FROM {TABLE} f JOIN stories_story s ON s.id = f.rowid"
-        f" WHERE {TABLE} MATCH %s AND {where} ORDER BY f.rowid DESC LIMIT %s)"
-        " ORDER BY score DESC, at DESC, id DESC LIMIT %s"
-    )
+    id, which FTS5 walks in order) that readers may see at `now`: a word in every other
+    story ranks those, not all of them. The index finds the `filters`' section, person and
+    topic as words (documents.facet); the story table `s` is asked what readers may see,
+    and the filters again, exactly."""
+    match = _match(query, filters.facets())
+    where, params = filters.sql(now)
+    read = " + ".join(f"(instr(highlight({TABLE}, {COLUMNS.index(column)}, '{START}', '{STOP}'), '{START}') > 0)"
+                      f" * {weight}" for column, weight in WEIGHTS)
+    # The story table is read through its story_search index (id, published_at, status,
+    # section_id: all the filters read but a person's or topic's own table): candidates
+    # spread over a million stories are then lookups in a small index, not in the stories'
+    # rows. Named, as the planner takes the table's own rows when it has no statistics.
+    sql = (f"SELECT f.rowid, s.published_at, 1 + {{score}} FROM {TABLE} f"
+           " JOIN stories_story s INDEXED BY story_search ON s.id = f.rowid"
+           f" WHERE {TABLE} MATCH %s AND {where}{{before}} ORDER BY f.rowid DESC LIMIT %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_match(query, facets), *params, candidates, limit])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql.format(score=read, before=""), [match, *params, min(candidates, READ_FIRST)])
+        found = cursor.fetchall()
+        if len(found) == READ_FIRST < candidates:
+            # The walk goes on from the last candidate read.
+            cursor.execute(sql.format(score="0", before=" AND f.rowid < %s"),
+                           [match, *params, found[-1][0], candidates - READ_FIRST])
+            rest = [list(row) for row in cursor.fetchall()]
+            _add_weights(cursor, query, match, rest)
+            found += rest
+    # Published times compare as the database stores them (ISO text, UTC), as ORDER BY does.
+    found.sort(key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [row[0] for row in found[:limit]]
+
+
+def _add_weights(cursor, query, match, rows):
+    """Add to each of `rows` (id, published_at, score), newest first, the weight of each
+    column that has one of the query's terms: asked of the index, for the matches between
+    the first and the last of `rows` with a term in that column."""
+    if not rows:
+        return
+    by_id, terms = {row[0]: row for row in rows}, query.fts5_any()
+    for column, weight in WEIGHTS:
+        cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+                       [f"({column} : ({terms})) AND ({match})", rows[-1][0], rows[0][0]])
+        for (pk,) in cursor.fetchall():
+            if pk in by_id:
+                by_id[pk][2] += weight
 
 
 def marked(query, story_ids):

@@ -116,6 +116,16 @@ def _tags_queryset(story_ids):
 
 
 _one_story_tags = PreparedQuery(_tags_queryset, story_ids=int)
+# A page of stories (search results, up to this many) asks with its ids padded to this many
+# with the last one, so that the prepared SQL fits.
+TAGS_PREPARED_FOR = 20
+
+
+def _some_stories_tags_queryset(**ids):
+    return _tags_queryset(list(ids.values()))
+
+
+_some_stories_tags = PreparedQuery(_some_stories_tags_queryset, **{f"id{n}": int for n in range(TAGS_PREPARED_FOR)})
 
 
 def load_tags(stories):
@@ -127,7 +137,12 @@ def load_tags(stories):
     if not stories:
         return stories
     ids = [story.pk for story in stories]
-    rows = _one_story_tags(story_ids=ids[0]) if len(ids) == 1 else _tags_queryset(ids)
+    if len(ids) == 1:
+        rows = _one_story_tags(story_ids=ids[0])
+    elif len(ids) <= TAGS_PREPARED_FOR:
+        rows = _some_stories_tags(**{f"id{n}": ids[min(n, len(ids) - 1)] for n in range(TAGS_PREPARED_FOR)})
+    else:
+        rows = _tags_queryset(ids)
     found, db = {"person": {}, "topic": {}, "author": {}}, stories[0]._state.db or "default"
     models_of = {"person": Person, "topic": Topic, "author": Person}
     for kind, story_id, *values, position in rows:
@@ -234,6 +249,9 @@ class Story(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "kind", "-published_at"], name="story_listing"),
+            # What the search checks of each of its candidates (what readers may see, and the
+            # section): read from this index, not from the stories' rows, spread over the table.
+            models.Index(fields=["id", "published_at", "status", "section"], name="story_search"),
             *(models.Index(fields=[name], name=f"story_{name}", condition=models.Q(**{f"{name}__isnull": False}))
               for name in ("link", "lead_picture", "created_by")),
         ]

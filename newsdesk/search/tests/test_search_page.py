@@ -172,3 +172,43 @@ def test_a_cached_results_page_is_purged_when_a_story_is_published_or_withdrawn(
     services.withdraw(first, by=editor, reason="Wrong person named")
     assert ask(url)[3]
     assert "keeper retires" not in Client().get(url).content.decode()
+
+
+def test_where_the_words_are_ranks_every_match_however_many_newer_ones_come_first(client, publish, monkeypatch):
+    from newsdesk.search import sqlite
+
+    # On SQLite the newest candidates are ranked by reading their text and the others by asking
+    # the index: with a single one read, the older matches go the second way.
+    monkeypatch.setattr(sqlite, "READ_FIRST", 1)
+    anna = Person.objects.create(name="Anna Lighthouse")
+    publish("Keeper in the headline lighthouse", body="<p>Nothing more.</p>")
+    publish("Named person", people=[anna])
+    publish("In the standfirst", standfirst="The lighthouse again.")
+    publish("Old body match", body="<p>A lighthouse in the text.</p>")
+    publish("Body and standfirst", standfirst="A lighthouse.", body="<p>The lighthouse.</p>")
+    publish("Newest body match", body="<p>The lighthouse stays.</p>")
+
+    for query in ("lighthouse", "lighthouse -keeper"):
+        found = [plain(h) for h in headlines(client.get("/search/", {"q": query}))]
+        # The headline first; then the people and the standfirst (in an order each database
+        # weighs its own way); then the text alone, newest first.
+        if query == "lighthouse":
+            assert found[0] == "Keeper in the headline lighthouse"
+            found = found[1:]
+        assert sorted(found[:3]) == ["Body and standfirst", "In the standfirst", "Named person"]
+        assert found[3:] == ["Newest body match", "Old body match"]
+
+
+def test_a_filter_narrows_the_results_without_reordering_them(client, publish):
+    sport = Section.objects.create(name="Sport")
+    anna = Person.objects.create(name="Anna Berg")
+    long_text = "<p>" + " ".join(["The season opened with a long report on the clubs."] * 30) + "</p>"
+    publish("Ferry crews race again", section=sport, people=[anna], body=long_text)
+    publish("Rowing club", section=sport, people=[anna], body=long_text[:-4] + " The ferry waited.</p>")
+    publish("Elsewhere", body="<p>The ferry.</p>")
+
+    everything = [plain(h) for h in headlines(client.get("/search/", {"q": "ferry"}))]
+    assert everything.index("Ferry crews race again") < everything.index("Rowing club")  # the headline first
+    in_sport = [h for h in everything if h != "Elsewhere"]
+    for filters in ({"section": "sport"}, {"person": anna.slug}):
+        assert [plain(h) for h in headlines(client.get("/search/", {"q": "ferry", **filters}))] == in_sport
