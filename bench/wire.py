@@ -17,7 +17,8 @@ which must be migrated and empty of wire items. Three parts:
   files to a transaction, as a channel took them before a batch's new items went in together.
 * latency: a real `newsdesk serve` (the channels run inside it) and a client reading
   /live/stream as the open desk does; files dropped into a folder channel one at a time (at
-  random moments, written under a .part name then renamed, as agencies do); the time from the
+  random moments, written under a .part name then renamed, as agencies do; the channels'
+  runner lists the folder every 0.05 s between its rounds); the time from the
   rename to the desk holding the row: the stream's `event: wire` for the item, then the
   desk's own request for its rows (/newsroom/wire/rows/?ids=..., signed in) answered with
   the headline. p50, p99, max.
@@ -261,7 +262,7 @@ def part_latency(drops, made, workdir):
             sys.exit("wire: /live/stream did not open")
         rng, delays, missed = random.Random(8), [], 0
         for n in range(drops):
-            time.sleep(rng.uniform(0.05, 0.6))  # a random moment of the channel's half-second round
+            time.sleep(rng.uniform(0.05, 0.6))  # a random moment of the channel's round and looks
             name, make = made["ninjs" if n % 2 else "newsml"][n % len(made["ninjs" if n % 2 else "newsml"])]
             raw = make(900_000 + n)
             final = folder / f"drop-{n}{'.json' if n % 2 else '.xml'}"
@@ -292,7 +293,8 @@ def part_latency(drops, made, workdir):
         return {"drops": drops, "on_desk": len(delays), "missed": missed,
                 "p50_ms": statistics.median(delays) if delays else None, "p99_ms": percentile(delays, 99),
                 "max_ms": max(delays) if delays else None, "folder_every_s": channels.FOLDER_EVERY.total_seconds(),
-                "live_poll_s": settings.LIVE_POLL_SECONDS, "load_average": load_average()}
+                "look_every_s": channels.LOOK_EVERY, "live_poll_s": settings.LIVE_POLL_SECONDS,
+                "redis": bool(settings.REDIS_URL), "load_average": load_average()}
     finally:
         server.terminate()
         try:
@@ -354,8 +356,9 @@ def part_desk(count, runs, rng):
         results[label] = {"url": url, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 95),
                           "max_ms": max(times), "cpu_p50_ms": statistics.median(cpu_times),
                           "queries": len(queries.captured_queries), "rows": rows, "bytes": len(response.content)}
-        print(f"  {url}: p50 {results[label]['p50_ms']:.1f} ms, p95 {results[label]['p95_ms']:.1f} ms "
-              f"({len(queries.captured_queries)} queries, {rows} rows; load {load_average()})", flush=True)
+        print(f"  {url}: p50 {results[label]['p50_ms']:.1f} ms, p95 {results[label]['p95_ms']:.1f} ms, "
+              f"CPU p50 {results[label]['cpu_p50_ms']:.1f} ms ({len(queries.captured_queries)} queries, {rows} rows; "
+              f"load {load_average()})", flush=True)
     return {"items": count, "runs": runs, "pages": results, "load_average": load_average()}
 
 

@@ -92,6 +92,24 @@ def article(db):
     return make_article()
 
 
+# The newsroom's people, as the newsroom's and the wire desk's tests (among others) use them;
+# an app's conftest may still give its own under the same name.
+@pytest.fixture
+def editor(db):
+    return make_member("edna", "Editor")
+
+
+@pytest.fixture
+def reporter(db):
+    return make_member("remy", "Reporter")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
 @pytest.fixture(scope="session", autouse=True)
 def uncollected_static_files(tmp_path_factory):
     """Pages link the plain static names, whatever a local `newsdesk serve` collected into var/static."""

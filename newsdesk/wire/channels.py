@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -26,7 +27,7 @@ from .models import Channel, ChannelError
 log = logging.getLogger(__name__)
 
 LEASE = datetime.timedelta(seconds=30)
-FOLDER_EVERY = datetime.timedelta(seconds=0.5)  # a dropped file is taken within a second
+FOLDER_EVERY = datetime.timedelta(seconds=0.5)  # the round; the Runner looks in between
 MAX_BACKOFF = datetime.timedelta(hours=1)
 KEEP_ERRORS = 20
 PART_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload")
@@ -46,12 +47,6 @@ def claim(channel_id, owner=OWNER, now=None):
 
 def release(channel_id, owner=OWNER):
     Channel.objects.filter(pk=channel_id, lease_owner=owner).update(lease_owner="", lease_until=None)
-
-
-def due(now=None):
-    now = now or timezone.now()
-    return list(Channel.objects.filter(Q(next_run_at__isnull=True) | Q(next_run_at__lte=now), paused=False)
-                .values_list("pk", flat=True))
 
 
 def run_channel(channel_id, owner=OWNER, workers=None):
@@ -196,20 +191,43 @@ def run_url(channel):
 # The runner ------------------------------------------------------------------------------
 
 PRUNE_EVERY = 60.0
+LOOK_EVERY = 0.05  # seconds between looks into the folders, between the rounds
+
+
+def waiting_files(path):
+    """The names of the files in the folder a run would take (one listing, no stat per file)."""
+    with os.scandir(path) as entries:
+        return frozenset(e.name for e in entries if e.is_file() and not e.name.startswith(".")
+                         and not e.name.lower().endswith(PART_SUFFIXES))
 
 
 class Runner:
-    """Runs due channels, one at a time, until stopped; prunes expired items now and then."""
+    """Runs due channels, one at a time, until stopped; prunes expired items now and then.
 
-    def __init__(self, tick=0.25, workers=None):
-        self.tick, self.stop = tick, threading.Event()
-        self.workers = workers
+    Every `tick` a round runs the channels whose time has come (a folder's every FOLDER_EVERY).
+    In between, it lists each folder every LOOK_EVERY and runs the channel at once when a file
+    has come that was not there at the last look: a dropped file is taken within a few
+    hundredths of a second instead of waiting for the round. A listing of a small folder costs
+    a few microseconds. Only new names count, so a file that cannot be moved, or a backlog
+    another process is working through, does not make it try again and again; the round
+    still does, as before. Either way run_channel claims the channel first: one process at a
+    time runs it, and one that finds it taken leaves the new file to that process's next look,
+    or to the round. (A file-system notification, inotify, would save those few hundredths,
+    but it sees nothing written to a network share from another machine, and needs a watch
+    per folder and process, kept up as folders come and go; the round is needed anyway.)"""
+
+    def __init__(self, tick=0.25, look=LOOK_EVERY, workers=None):
+        self.tick, self.look, self.stop = tick, look, threading.Event()
+        self.workers = workers  # reading processes for a large folder (run_channel)
         self.next_prune = 0.0
+        self.folders = {}  # channel id -> folder, of the folder channels not paused
+        self.seen = {}  # channel id -> the names waiting in its folder at the last look
 
     def once(self):
-        import time
-
-        for channel_id in due():
+        now = timezone.now()
+        running = list(Channel.objects.filter(paused=False).values_list("pk", "kind", "path", "next_run_at"))
+        self.folders = {pk: path for pk, kind, path, _at in running if kind == Channel.Kind.FOLDER and path}
+        for channel_id in [pk for pk, _kind, _path, at in running if at is None or at <= now]:
             if self.stop.is_set():
                 break
             run_channel(channel_id, workers=self.workers)
@@ -217,15 +235,34 @@ class Runner:
             self.next_prune = time.monotonic() + PRUNE_EVERY
             ingest.prune_expired()
 
+    def look_into_folders(self):
+        """Run each folder channel with a new file in its folder; the ids run."""
+        ran = []
+        for channel_id, path in list(self.folders.items()):
+            try:
+                names = waiting_files(path)
+            except OSError:  # not there: the round says so on the channel's page
+                continue
+            new = names - self.seen.get(channel_id, frozenset())
+            # Noted before the run: a file that comes during it is new at the next look.
+            self.seen[channel_id] = names
+            if new and not self.stop.is_set():
+                run_channel(channel_id, workers=self.workers)
+                ran.append(channel_id)
+        return ran
+
     def run(self):
         while not self.stop.is_set():
             try:
                 self.once()
+                until = time.monotonic() + self.tick
+                while not self.stop.wait(self.look) and time.monotonic() < until:
+                    self.look_into_folders()
             except Exception:
                 log.exception("the wire channels' run failed; going on")
+                self.stop.wait(self.tick)
             finally:
                 close_old_connections()
-            self.stop.wait(self.tick)
 
 
 _runner = None

@@ -8,7 +8,7 @@ class QueueFilter(forms.Form):
     """The desk's filters: every one optional, all of them applied together."""
 
     q = forms.CharField(label="Text", required=False, max_length=200)
-    channel = forms.ModelChoiceField(Channel.objects.all(), required=False, empty_label="Any channel")
+    channel = forms.ModelChoiceField(Channel.objects.only("pk", "name"), required=False, empty_label="Any channel")
     agency = forms.CharField(required=False, max_length=200)
     urgency = forms.TypedChoiceField(label="Urgency at most", required=False, coerce=int, empty_value=None,
                                      choices=[("", "Any")] + [(str(n), str(n)) for n in range(1, 10)])

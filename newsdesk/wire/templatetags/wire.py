@@ -20,3 +20,11 @@ def wire_home_alerts(context, user):
     for alert in found:
         alert.diff = alerts.diff(alert)
     return {"wire_alerts": found, "csrf_token": context.get("csrf_token"), "next": "/newsroom/"}
+
+
+@register.simple_tag
+def wire_rows(items, query=""):
+    """The desk's queue rows (see wire/rows.py for why they are not a template)."""
+    from newsdesk.wire import rows
+
+    return rows.render(items, query)

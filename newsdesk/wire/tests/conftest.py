@@ -1,8 +1,7 @@
+"""Agency documents for the wire tests (the newsroom's people, `editor`, `reporter` and
+`editor_client`, come from newsdesk/conftest.py)."""
+
 import json
-
-import pytest
-
-from newsdesk.conftest import PASSWORD, make_member  # noqa: F401  (used by the tests here)
 
 
 def ninjs(uri="urn:tass:kremlin-1", version="1", **fields):
@@ -21,19 +20,3 @@ def drop(folder, name, doc):
     path = folder / name
     path.write_text(json.dumps(doc) if isinstance(doc, dict) else doc, encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def editor(db):
-    return make_member("edna", "Editor")
-
-
-@pytest.fixture
-def reporter(db):
-    return make_member("remy", "Reporter")
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client

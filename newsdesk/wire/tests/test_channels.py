@@ -3,6 +3,7 @@ or refused/ (with the reason beside them), a URL polled from a loopback server w
 If-Modified-Since, a size limit, backoff and credentials from the environment, and a lease so
 that one process at a time runs a channel."""
 
+import datetime
 import json
 import threading
 import time
@@ -35,6 +36,50 @@ def test_a_file_dropped_in_a_folder_is_taken_within_a_second_and_moved_to_done(t
     assert (channel.next_run_at - channel.last_run_at).total_seconds() < 1
     channels.run_channel(channel.pk)
     assert (tmp_path / "next.json.part").exists()
+
+
+def test_between_rounds_a_new_file_is_taken_at_the_next_look_into_the_folder(tmp_path):
+    channel = Channel.objects.create(name="TASS drop", kind="folder", path=str(tmp_path))
+    runner = channels.Runner()
+    runner.once()  # the round: nothing there yet, and the next round is not due for a while
+    Channel.objects.filter(pk=channel.pk).update(next_run_at=timezone.now() + datetime.timedelta(hours=1))
+    assert runner.look_into_folders() == []
+    drop(tmp_path, "late.json.part", ninjs())  # still being written: it waits
+    assert runner.look_into_folders() == [] and not WireItem.objects.exists()
+    (tmp_path / "late.json.part").rename(tmp_path / "late.json")
+    assert runner.look_into_folders() == [channel.pk]
+    assert WireItem.objects.get().channel == channel and (tmp_path / "done" / "late.json").exists()
+    last_run = Channel.objects.get(pk=channel.pk).last_run_at
+    assert runner.look_into_folders() == []  # nothing new: the channel is not run again
+    assert Channel.objects.get(pk=channel.pk).last_run_at == last_run
+
+
+def test_a_look_leaves_a_channel_another_process_runs_to_it(tmp_path):
+    channel = Channel.objects.create(name="Drop", kind="folder", path=str(tmp_path))
+    runner = channels.Runner()
+    runner.once()
+    Channel.objects.filter(pk=channel.pk).update(next_run_at=timezone.now() + datetime.timedelta(hours=1))
+    assert channels.claim(channel.pk, owner="another-process")
+    drop(tmp_path, "a.json", ninjs())
+    assert runner.look_into_folders() == [channel.pk]  # tried: the other holds it
+    assert not WireItem.objects.exists() and (tmp_path / "a.json").exists()
+    assert runner.look_into_folders() == []  # and not again and again while it does
+    # Had the other let go without the file, the round takes it.
+    channels.release(channel.pk, owner="another-process")
+    Channel.objects.filter(pk=channel.pk).update(next_run_at=None)
+    runner.once()
+    assert WireItem.objects.count() == 1
+
+
+def test_a_paused_channels_folder_is_not_looked_into(tmp_path):
+    channel = Channel.objects.create(name="Drop", kind="folder", path=str(tmp_path))
+    runner = channels.Runner()
+    runner.once()
+    channel.paused = True
+    channel.save()
+    runner.once()
+    drop(tmp_path, "a.json", ninjs())
+    assert runner.look_into_folders() == [] and (tmp_path / "a.json").exists()
 
 
 def test_a_refused_file_goes_to_refused_with_its_reason_beside_it(tmp_path):

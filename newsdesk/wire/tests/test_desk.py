@@ -46,6 +46,22 @@ def test_the_queue_shows_items_newest_first_with_kills_standing_out(editor_clien
     assert 'data-live-stream="/live/stream"' in page  # the desk listens to the stream
 
 
+def test_a_row_shows_the_agencys_words_as_text_with_its_marks_and_keeps_the_filters(editor_client):
+    ends = timezone.now() + datetime.timedelta(hours=2)
+    item = put(ninjs(headline='Talks <script>alert("x")</script> & more', copyrightholder="A&B <News>",
+                     urgency=1, version="3", embargoed=ends.isoformat()))
+    page = editor_client.get("/newsroom/wire/?agency=A%26B+%3CNews%3E").content.decode()
+    row = page[page.index('<li class="wire-row'):page.index("</li>", page.index('<li class="wire-row'))]
+    assert "<script>" not in row
+    assert "Talks &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more" in row
+    assert '<span class="wire-agency">A&amp;B &lt;News&gt;</span>' in row
+    assert "wire-urgent" in row and '<span class="wire-version">v3</span>' in row
+    assert f"Embargo {timezone.localtime(ends):%Y-%m-%d %H:%M}" in row
+    # Opening the row keeps the page's filters, and its preview is the item's.
+    assert f'href="?agency=A%26B+%3CNews%3E&amp;item={item.pk}"' in row
+    assert f'data-preview="/newsroom/wire/{item.pk}/preview/"' in row
+
+
 @pytest.mark.parametrize(("query", "shown", "hidden"), [
     ("q=ferry", "Ferry sinks", "Kremlin"),
     ("agency=AFP", "Ferry sinks", "Kremlin"),

@@ -56,3 +56,21 @@ def test_a_selected_item_adds_one_query_not_one_per_row(editor_client):
     response, queries = desk_queries(editor_client, f"/newsroom/wire/?item={item.pk}")
     assert "Text of report 3." in response.content.decode()
     assert len(queries) == DESK_QUERIES + 1, "\n".join(queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's")
+def test_a_word_search_on_postgresql_can_be_answered_from_the_trigram_indexes():
+    """Migration 0005's indexes are on the expressions Django writes for `icontains`: if either
+    changed, a rare word would read the whole queue again."""
+    from newsdesk.wire.forms import QueueFilter
+
+    fill(3)
+    form = QueueFilter({"q": "report"})
+    sql, params = form.filter(WireItem.objects.current()).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # on 3 rows reading them all would do
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("wire_word_headline", "wire_word_slugline", "wire_word_body"):
+        assert index in plan, plan

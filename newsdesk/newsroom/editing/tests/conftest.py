@@ -37,19 +37,10 @@ def editor_data(story=None, **changes):
     return data
 
 
-@pytest.fixture
-def reporter(db):
-    return make_member("remy", "Reporter")
-
-
+# `editor` and `reporter` come from newsdesk/conftest.py.
 @pytest.fixture
 def other_reporter(db):
     return make_member("rosa", "Reporter")
-
-
-@pytest.fixture
-def editor(db):
-    return make_member("edna", "Editor")
 
 
 @pytest.fixture
