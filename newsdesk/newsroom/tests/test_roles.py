@@ -78,8 +78,7 @@ CASES = [
     ("newsroom:user-deactivate", "post", "member", {"Admin"}),
     ("newsroom:user-reactivate", "post", "member", {"Admin"}),
     ("newsroom:user-link", "post", "member", {"Admin"}),
-    # The page an invited person opens from their link, signed in or not (its address needs a token).
-    ("newsroom:welcome", "get", None, set(ROLES)),
+    # After an invited person's welcome (the welcome page itself needs a token of theirs: users' tests).
     ("newsroom:welcome-done", "get", None, set(ROLES)),
     ("moderation:queue", "get", None, {"Moderator"}),
     ("moderation:undo", "post", None, {"Moderator"}),
