@@ -26,14 +26,17 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def env_int(name, default):
+def env_int(name, default, minimum=None):
     value = env_str(name)
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {number}")
+    return number
 
 
 def env_float(name, default):
@@ -204,9 +207,7 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DATABASE_POOLED"
 # Django runs in a fixed pool of WEB_THREADS threads in each serving process (see asgi.py),
 # each keeping its connection; a broken one (the database restarted) is replaced on next use.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-WEB_THREADS = env_int("WEB_THREADS", 4)
-if WEB_THREADS < 1:
-    raise ImproperlyConfigured(f"WEB_THREADS must be 1 or more, not {WEB_THREADS}")
+WEB_THREADS = env_int("WEB_THREADS", 4, minimum=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded database's folder, on first use
     DATABASES["default"]["OPTIONS"] = {
@@ -261,9 +262,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Newsdesk <newsroom@localhost
 
 # How many reverse proxies in front of Newsdesk add themselves to X-Forwarded-For;
 # 0 (no proxy) makes rate limits go by the connecting address alone.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 
 STATIC_URL = "/static/"
 # `newsdesk serve` collects the static files here, under names with a hash of their content,
@@ -335,13 +334,9 @@ if HTTPS:
 # Processes that parse files ahead of the saving in a large `newsdesk import`
 # (0: parse in the importing process); by default one fewer than the CPUs, at most 4.
 _CPUS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-IMPORT_WORKERS = env_int("IMPORT_WORKERS", min(max(_CPUS - 1, 0), 4))
-if IMPORT_WORKERS < 0:
-    raise ImproperlyConfigured(f"IMPORT_WORKERS must be 0 or more, not {IMPORT_WORKERS}")
+IMPORT_WORKERS = env_int("IMPORT_WORKERS", min(max(_CPUS - 1, 0), 4), minimum=0)
 # The same for a wire channel's run over many files: read ahead of the saving (0: none).
-WIRE_WORKERS = env_int("WIRE_WORKERS", IMPORT_WORKERS)
-if WIRE_WORKERS < 0:
-    raise ImproperlyConfigured(f"WIRE_WORKERS must be 0 or more, not {WIRE_WORKERS}")
+WIRE_WORKERS = env_int("WIRE_WORKERS", IMPORT_WORKERS, minimum=0)
 
 # How many items the "Read next" river shows.
 RIVER_SIZE = env_int("RIVER_SIZE", 5)
@@ -406,9 +401,7 @@ PORT = env_int("PORT", 8000)
 # are asynchronous, each holds many connections (slow clients, streams) on its event loop.
 # The one more answers cached pages while the others' Django threads hold the interpreter
 # rendering a page, and spreads a spike's connections thinner (measured: docs/benchmarks.md).
-WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", _CPUS + 1)
-if WEB_CONCURRENCY < 1:
-    raise ImproperlyConfigured(f"WEB_CONCURRENCY must be 1 or more, not {WEB_CONCURRENCY}")
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", _CPUS + 1, minimum=1)
 
 LOGGING = {
     "version": 1,
@@ -445,9 +438,7 @@ if not 1 <= REQUEST_HEADER_SECONDS <= 60:
     raise ImproperlyConfigured(f"REQUEST_HEADER_SECONDS must be 1 to 60, not {REQUEST_HEADER_SECONDS}")
 # Seconds a client gets to send its request body, plus one for every 64 KB of it: the body is
 # read in front of Django, so a slow one holds no Django thread, and a stalled one gets 408.
-REQUEST_BODY_SECONDS = env_int("REQUEST_BODY_SECONDS", 20)
-if REQUEST_BODY_SECONDS < 1:
-    raise ImproperlyConfigured(f"REQUEST_BODY_SECONDS must be 1 or more, not {REQUEST_BODY_SECONDS}")
+REQUEST_BODY_SECONDS = env_int("REQUEST_BODY_SECONDS", 20, minimum=1)
 # REQUEST_MAX_BYTES (with the pictures' settings above): bigger bodies get 413 before they are
 # read; in the newsroom and the admin a picture upload may be PICTURE_MAX_BYTES more.
 REQUEST_MAX_FIELDS = env_int("REQUEST_MAX_FIELDS", 1000)
