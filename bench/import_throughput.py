@@ -333,7 +333,7 @@ def per_file_floor(files):
         if in_one:
             sql = _at_once_sql(tuple(rows[0]), len(rows), len(rows) == 1)
             for values, (person_ids, topic_ids) in zip(_table(Story, connection).params(rows, connection), tags):
-                params += values + [person_ids, topic_ids]
+                params += values + [person_ids, topic_ids, []]  # no authors of the site's own
             tags = None
         else:
             sql = insert + ", ".join([row] * len(items)) + " " + connection.ops.return_insert_columns([meta.pk])[0]
