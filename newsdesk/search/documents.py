@@ -1,11 +1,13 @@
 """What the index holds of a story: its text in four fields, read for many stories at once."""
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Value
+from django.db import connection
 
 from newsdesk.stories import body
+from newsdesk.people.models import Person, Topic
 from newsdesk.stories.models import Story
 
 # The marks the backends put around a match in a snippet; kept out of indexed text so that
@@ -39,27 +41,52 @@ def plain(text):
 def documents(story_ids):
     """The documents of the stories among `story_ids` that readers may find: published ones
     (those whose time has not come are indexed too, and found from then on: the search
-    asks for the time each time)."""
-    stories = list(
-        Story.objects.filter(pk__in=story_ids, status=Story.Status.PUBLISHED)
-        .values_list("pk", "language", "headline", "standfirst", "body", "section_id")
-    )
+    asks for the time each time).
+
+    Plain SQL: the import refreshes the index for every file it saves, and building the same
+    two ORM queries each time was half of an import's time."""
+    story_ids = list(story_ids)
+    if not story_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(_stories_sql(len(story_ids)), [Story.Status.PUBLISHED, *story_ids])
+        stories = cursor.fetchall()
+        ids = [row[0] for row in stories]
+        rows = []
+        if ids:
+            cursor.execute(_tags_sql(len(ids)), ids + ids)
+            rows = cursor.fetchall()
     names, facets = {}, {}
-    ids = [row[0] for row in stories]
-    if ids:
-        people = Story.people.through.objects.filter(story_id__in=ids).annotate(kind=Value("p")).values_list(
-            "story_id", "person__name", "kind", "person_id")
-        topics = Story.topics.through.objects.filter(story_id__in=ids).annotate(kind=Value("t")).values_list(
-            "story_id", "topic__name", "kind", "topic_id")
-        for story_id, name, kind, pk in people.union(topics, all=True):
-            names.setdefault(story_id, []).append(name)
-            facets.setdefault(story_id, []).append(facet(kind, pk))
+    for story_id, name, kind, pk in rows:
+        names.setdefault(story_id, []).append(name)
+        facets.setdefault(story_id, []).append(facet(kind, pk))
     return [
         Document(pk, language or settings.LANGUAGE_CODE, plain(headline), plain(standfirst),
                  plain(body.html_to_text(html)), plain("\n".join(names.get(pk, []))),
                  " ".join(([facet("s", section_id)] if section_id else []) + facets.get(pk, [])), section_id)
         for pk, language, headline, standfirst, html, section_id in stories
     ]
+
+
+@functools.lru_cache(maxsize=64)
+def _stories_sql(count):
+    qn = connection.ops.quote_name
+    return (f"SELECT {qn('id')}, {qn('language')}, {qn('headline')}, {qn('standfirst')}, {qn('body')}, "
+            f"{qn('section_id')} FROM {qn(Story._meta.db_table)} WHERE {qn('status')} = %s "
+            f"AND {qn('id')} IN ({', '.join(['%s'] * count)}) ORDER BY {qn('id')}")
+
+
+@functools.lru_cache(maxsize=64)
+def _tags_sql(count):
+    """A story's people, then its topics: (story id, name, p or t, the tag's id)."""
+    qn, marks = connection.ops.quote_name, ", ".join(["%s"] * count)
+    parts = []
+    for through, column, model, kind in ((Story.people.through, "person_id", Person, "p"),
+                                         (Story.topics.through, "topic_id", Topic, "t")):
+        link, tag = qn(through._meta.db_table), qn(model._meta.db_table)
+        parts.append(f"SELECT l.{qn('story_id')}, g.{qn('name')}, '{kind}', g.{qn('id')} FROM {link} l "
+                     f"JOIN {tag} g ON g.{qn('id')} = l.{qn(column)} WHERE l.{qn('story_id')} IN ({marks})")
+    return " UNION ALL ".join(parts)
 
 
 def documents_of(stories):
