@@ -6,6 +6,7 @@ from newsdesk.logins import views as logins
 from newsdesk.pictures import views as pictures
 from newsdesk.site import views as site
 from newsdesk.site import sitemaps
+from newsdesk.site.ondemand import on_demand
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -49,8 +50,10 @@ urlpatterns += [
 ]
 
 # The JSON API (its own JSON 404 for any address under it), and the newsroom's page for its tokens.
+# Its module (django-ninja, pydantic: some 12 MB) is imported when an address under /api/ is
+# first asked for or reversed, not by every serving process at start.
 urlpatterns = [
-    path("api/", include("newsdesk.api.urls")),
+    on_demand("api/", "newsdesk.api.urls", "api"),
     path("newsroom/tokens/", include("newsdesk.api.tokens_urls")),
     *urlpatterns,
 ]

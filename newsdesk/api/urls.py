@@ -1,6 +1,6 @@
 from functools import wraps
 
-from django.urls import path, re_path
+from django.urls import re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from .api import api, error_response, unknown
@@ -18,12 +18,13 @@ def json_405(view):
     return wrapper
 
 
-# (Not named app_name and namespace here: include() would read them from this module.)
+# The site's URLconf names this module's patterns "api:..." (newsdesk/urls.py), and imports it
+# only when an address under /api/ is asked for or reversed.
 _patterns, _app, _namespace = api.urls
 for _pattern in _patterns:
     _pattern.callback = json_405(_pattern.callback)
 
 urlpatterns = [
-    path("", (_patterns, _app, _namespace)),
+    *_patterns,
     re_path(r"^.*$", csrf_exempt(unknown)),
 ]

@@ -170,7 +170,10 @@ def _dollars(sql):
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-try:
+@functools.cache
+def _preparing_cursor_class():
+    """psycopg's cursor that prepares, made when first needed: psycopg is only there for
+    PostgreSQL, and a serving process on SQLite should not carry it (some 20 MB)."""
     import psycopg
 
     class _Preparing(psycopg.RawCursor):
@@ -181,8 +184,8 @@ try:
 
         def execute(self, query, params=None, **options):
             return super().execute(query, params, prepare=query.startswith(("INSERT", "WITH v ")))
-except ImportError:  # psycopg is only needed for PostgreSQL
-    psycopg = None
+
+    return _Preparing
 
 
 _TABLES = {}
@@ -212,10 +215,10 @@ def _rows_cursor():
     raw = db.connection
     # DISABLE_SERVER_SIDE_CURSORS is what a connection pooler in transaction mode asks for:
     # it may not keep a prepared statement for the connection that made it.
-    preparing = db.vendor == "postgresql" and psycopg is not None
+    preparing = db.vendor == "postgresql"
     if preparing and not db.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS"):
         threshold, raw.prepare_threshold = raw.prepare_threshold, 0
-        cursor = _Direct(db, _Preparing(raw), _dollars)
+        cursor = _Direct(db, _preparing_cursor_class()(raw), _dollars)
     else:
         threshold = None
         # sqlite3's plain cursor: Django's own rewrites every statement's placeholders.

@@ -7,7 +7,6 @@ import re
 import secrets
 
 import pyotp
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +65,8 @@ def setup_uri(user, secret):
 
 def qr_svg(uri):
     """An SVG QR code of `uri`, to put straight into the page (no script, no inline style)."""
+    import segno  # only the page that sets up an app draws one: no serving process carries it before
+
     return segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000", light="#fff", omitsize=True)
 
 

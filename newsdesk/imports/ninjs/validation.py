@@ -9,17 +9,15 @@ schemas accepts it. As in IPTC's own validation suite, `format` is not asserted:
 
 Leniency (for a channel that accepts what a named agency adds of its own) checks the
 same schema without its bans on unknown properties: everything ninjs defines is still checked.
+
+The validators are imported when first used: a serving process that never reads ninjs
+(most of them) does not carry them.
 """
 
 import functools
 import json
 import re
 from pathlib import Path
-
-import jsonschema_rs
-from jsonschema.exceptions import best_match
-from jsonschema.validators import validator_for
-from referencing import Registry, Resource
 
 from ..items import version_key
 
@@ -59,6 +57,8 @@ def _geojson():
 
 @functools.cache
 def _registry():
+    from referencing import Registry, Resource
+
     return Registry().with_resource(GEOJSON, Resource.from_contents(_geojson()))
 
 
@@ -77,6 +77,8 @@ def _schema(version, lenient):
 @functools.cache
 def _validator(version, lenient=False):
     """Compiled once per version: the one whose errors name the field and the rule."""
+    from jsonschema.validators import validator_for
+
     schema = _schema(version, lenient)
     return validator_for(schema)(schema, registry=_registry())  # no format checker: IPTC asserts none
 
@@ -85,6 +87,8 @@ def _validator(version, lenient=False):
 def _fast_validator(version, lenient=False):
     """The compiled (Rust) validator answers valid-or-not in microseconds; it reads no
     draft-03 (ninjs 1.0), which the other one checks alone."""
+    import jsonschema_rs
+
     schema = _schema(version, lenient)
     if "draft-03" in schema.get("$schema", ""):
         return None
@@ -162,6 +166,8 @@ def check(data, *, lenient=False):
         shown = ", ".join(f'"{name}"' for name in unknown[:8]) + (", ..." if len(unknown) > 8 else "")
         return version, notes + [f"does not conform: ninjs {version} has no propert{'y' if len(unknown) == 1 else 'ies'} "
                                  f"{shown}; accepted as the agency's own"]
+    from jsonschema.exceptions import best_match
+
     if lenient:
         error = best_match(_validator(version, lenient=True).iter_errors(data))
     else:

@@ -5,6 +5,7 @@ import re
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -31,6 +32,33 @@ def test_serve_answers_the_home_page_and_an_article(served, article_path):
     status, headers, page = http_get(served.url, article_path)
     assert status == 200 and b"Harbour ferry returns after winter repairs" in page
     assert headers["server"] == "granian"
+
+
+def _loaded_libraries(pid):
+    """The compiled libraries a process has mapped, by file name."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return {line.rsplit("/", 1)[-1] for line in maps.splitlines() if ".so" in line}
+
+
+def test_a_worker_answering_readers_carries_no_library_only_other_pages_need(served, article_path):
+    # Each worker's memory is the site's ceiling under a spike: what readers' pages never use
+    # (the API's schemas, wire validation, two-step sign-in, the PostgreSQL driver on SQLite)
+    # is loaded by the page that needs it, not by every worker at start.
+    for path in ("/", article_path, "/search/?q=ferry", "/rss.xml"):
+        for _ in range(4):  # several requests, so that every worker answers some
+            assert http_get(served.url, path)[0] == 200
+    workers = [int(pid) for pid in Path(f"/proc/{served.process.pid}/task").glob("*/children")
+               for pid in pid.read_text().split()]
+    assert workers, "no worker processes found"
+    unwanted = ("_pydantic_core", "jsonschema_rs", "_rust.abi3", "lxml")
+    if "DATABASE_URL" not in served.env:
+        unwanted += ("psycopg",)
+    for pid in workers:
+        loaded = _loaded_libraries(pid)
+        assert not [name for name in loaded if name.startswith(unwanted)], f"worker {pid} loaded {sorted(loaded)}"
+    # And the API answers all the same, loading its part when asked.
+    status, headers, body = http_get(served.url, "/api/openapi.json")
+    assert status == 200 and json.loads(body)["info"]["title"] == "Newsdesk API"
 
 
 def test_static_files_are_linked_under_hashed_names_and_cached_for_good(served, article_path):
