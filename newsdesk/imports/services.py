@@ -36,7 +36,7 @@ from newsdesk.stories.models import Section
 from .items import ImportFailed, Outcome, Skipped, StoryData  # noqa: F401
 from .sql import _rows_cursor
 from .tags import TagCache, label_kinds, tag_labels  # noqa: F401
-from .writing import AT_ONCE_STORIES, _FileWriter
+from .writing import AT_ONCE_STORIES, Index, _FileWriter
 
 
 def _tags_known(stories, cache):
@@ -130,29 +130,37 @@ def import_run():
                 cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
-def import_items(items, *, dry_run=False, cache=None, batch_events=None):
+def import_items(items, *, dry_run=False, cache=None, batch_events=None, batch_index=None, labelled=False):
     """Save parsed items (StoryData or Skipped) in one transaction: all or nothing. The
     live events of the stories written are recorded in it.
 
     With `batch_events` (a list, import_batch), in the caller's transaction, which
     the file's outcome is as good as: no savepoint of its own, its events added to
-    `batch_events` for the caller to record, and the names it made left pending in the
-    run's cache until the caller commits."""
+    `batch_events` for the caller to record, its stories to index added to `batch_index`
+    (an Index) for the caller to refresh, and the names it made left pending in the run's
+    cache until the caller commits. `labelled`: the caller has tagged the stories
+    already (tag_labels)."""
     cache = TagCache() if cache is None else cache
     in_batch = batch_events is not None
     stories = [item for item in items if isinstance(item, StoryData)]
-    tag_labels(stories, cache)
+    if not labelled:
+        tag_labels(stories, cache)
     if not dry_run:
         at_once = _import_at_once(items, stories, cache, batch_events)
         if at_once is not None:
             return at_once
     if in_batch:
+        index = Index() if batch_index is None else batch_index
         with transaction.atomic(savepoint=False), _rows_cursor() as cursor:
-            return _save_items(items, stories, cache, cursor, batch_events)
+            outcomes = _save_items(items, stories, cache, cursor, batch_events, index)
+            if batch_index is None:
+                index.refresh()
+            return outcomes
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
-            rows = []
-            outcomes = _save_items(items, stories, cache, cursor, rows)
+            rows, index = [], Index()
+            outcomes = _save_items(items, stories, cache, cursor, rows, index)
+            index.refresh()
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -164,12 +172,13 @@ def import_items(items, *, dry_run=False, cache=None, batch_events=None):
     return outcomes
 
 
-def _save_items(items, stories, cache, cursor, event_rows):
+def _save_items(items, stories, cache, cursor, event_rows, index):
     """import_items' usual way, in the transaction: the outcomes; the live events of the
-    stories written are added to `event_rows`."""
+    stories written are added to `event_rows`, and the stories to index to `index`, which
+    the caller refreshes once the transaction's files are written."""
     outcomes, writer = [], None
     if stories:
-        writer = _FileWriter(stories, cache, cursor)
+        writer = _FileWriter(stories, cache, cursor, index=index)
         written = writer.written(stories)
         # The tags of the stories to be written, found and made for all models at once.
         cache.resolve({
@@ -194,21 +203,25 @@ def import_batch(files, *, cache=None):
     foreign keys checked at the commit) rolls every one of them back and is raised; the
     caller then saves them one by one (reader.save_files), each all or nothing."""
     cache = TagCache() if cache is None else cache
-    rows, results, group = [], [None] * len(files), []
+    rows, results, group, index = [], [None] * len(files), [], Index()
     joining = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
-            for index, items in enumerate(files):
-                member = _new_whole(items, cache, cursor) if joining else None
+            for number, items in enumerate(files):
+                stories = [item for item in items if isinstance(item, StoryData)]
+                tag_labels(stories, cache)
+                member = _new_whole(items, stories, cache, cursor) if joining else None
                 if group and (member is None or _clash(member[0], group)):
-                    _write_group(group, cache, rows, results)
+                    _write_group(group, cache, rows, results, index)
                     group = []
                 if member is not None:
-                    group.append((index, items, *member))
+                    group.append((number, items, *member))
                 else:
-                    results[index] = import_items(items, cache=cache, batch_events=rows)
+                    results[number] = import_items(items, cache=cache, batch_events=rows, batch_index=index,
+                                                   labelled=True)
             if group:
-                _write_group(group, cache, rows, results)
+                _write_group(group, cache, rows, results, index)
+            index.refresh()  # the search index of all the files' stories written the usual way, at once
             events.record_many(_merged(rows))
     except BaseException:
         cache.rollback()
@@ -217,15 +230,13 @@ def import_batch(files, *, cache=None):
     return results
 
 
-def _new_whole(items, cache, cursor):
-    """For a file of a few stories (AT_ONCE_STORIES), none linked by guid, each guid once,
-    whose tags the run knows: its writer, its stories waiting in it as new (each on its
-    base slug, numbered within the file), and the file's outcomes, as `joined` writes
-    them; else None."""
-    stories = [item for item in items if isinstance(item, StoryData)]
+def _new_whole(items, stories, cache, cursor):
+    """For a file of a few stories (AT_ONCE_STORIES; `stories`, tagged by tag_labels), none
+    linked by guid, each guid once, whose tags the run knows: its writer, its stories waiting
+    in it as new (each on its base slug, numbered within the file), and the file's outcomes,
+    as `joined` writes them; else None."""
     if not 0 < len(stories) <= AT_ONCE_STORIES or len({data.guid for data in stories}) < len(stories):
         return None
-    tag_labels(stories, cache)
     if any(data.link_guid for data in stories) or not _tags_known(stories, cache):
         return None
     writer = _FileWriter(stories, cache, cursor, look_up=False)
@@ -248,7 +259,7 @@ def _clash(writer, group):
 GROUP_STORIES = 200
 
 
-def _write_group(group, cache, rows, results):
+def _write_group(group, cache, rows, results, index):
     """On PostgreSQL, in a batch: the new stories of files (`group`, in order) written by
     one statement, each file whole with its links, or not at all where a guid or a slug
     of it is taken: such a file goes the usual way after them, which tells unchanged from
@@ -256,13 +267,13 @@ def _write_group(group, cache, rows, results):
     joined = _FileWriter.joined([writer for _, _, writer, _ in group])
     joined.write_at_once(files=[n for n, (_, _, writer, _) in enumerate(group) for _ in writer.new])
     rows += joined.event_rows()
-    for index, items, writer, outcomes in group:
+    for number, items, writer, outcomes in group:
         if writer.new[0][3].pk is not None:
-            results[index] = outcomes
+            results[number] = outcomes
         else:
             stories = [item for item in items if isinstance(item, StoryData)]
             with transaction.atomic(savepoint=False), _rows_cursor() as cursor:
-                results[index] = _save_items(items, stories, cache, cursor, rows)
+                results[number] = _save_items(items, stories, cache, cursor, rows, index)
 
 
 def _merged(rows):
