@@ -20,7 +20,11 @@ Every story a file creates or changes that readers see (or saw) is recorded as a
 event (newsdesk.live.events) in the transaction that writes it, with the surrogate keys of
 the pages that show it: the one-statement write records them itself. A run's files are
 saved several to a transaction (`import_batch`, grouped by reader.save_files), with one
-record of their events.
+record of their events and one refresh of the search index for the stories written the
+usual way (the one-statement write indexes its own). On PostgreSQL a batch costs a fixed
+few statements, not a few a file: one lookup of its guids, the tags its new files name
+that the run does not know made together, its new files written by a statement for up to
+GROUP_STORIES stories, its events recorded.
 """
 
 from contextlib import contextmanager
@@ -34,7 +38,7 @@ from newsdesk.stories.models import Section
 # The import's public names, whatever module holds them: parsers, the reader, the command,
 # other apps and the tests import them from here.
 from .items import ImportFailed, Outcome, Skipped, StoryData  # noqa: F401
-from .sql import _rows_cursor
+from .sql import _rows_cursor, _saved_guids
 from .tags import TagCache, label_kinds, tag_labels  # noqa: F401
 from .writing import AT_ONCE_STORIES, Index, _FileWriter
 
@@ -201,26 +205,37 @@ def import_batch(files, *, cache=None):
 
     All or nothing, for all the files: any error (from a file's statements, or its
     foreign keys checked at the commit) rolls every one of them back and is raised; the
-    caller then saves them one by one (reader.save_files), each all or nothing."""
+    caller then saves them one by one (reader.save_files), each all or nothing.
+
+    On PostgreSQL, the files' guids saved already are looked up first, in one query. A file
+    none of whose stories is saved joins the others in one statement even when it names
+    tags the run does not know: they wait (`wanted`) and are made together, in the files'
+    order, before anything needs them (the statement, a file going the usual way, a label
+    of that name to tell apart)."""
     cache = TagCache() if cache is None else cache
-    rows, results, group, index = [], [None] * len(files), [], Index()
+    rows, results, group, index, wanted = [], [None] * len(files), [], Index(), _Wanted(cache)
     joining = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
+            saved = _saved_guids(cursor, {item.guid for items in files for item in items
+                                          if isinstance(item, StoryData)}) if joining else set()
             for number, items in enumerate(files):
                 stories = [item for item in items if isinstance(item, StoryData)]
+                if wanted.names_any(label for data in stories for label in data.labels):
+                    wanted.make()
                 tag_labels(stories, cache)
-                member = _new_whole(items, stories, cache, cursor) if joining else None
+                member = _new_whole(items, stories, cache, cursor, saved, wanted) if joining else None
                 if group and (member is None or _clash(member[0], group)):
-                    _write_group(group, cache, rows, results, index)
+                    _write_group(group, cache, rows, results, index, wanted)
                     group = []
                 if member is not None:
                     group.append((number, items, *member))
                 else:
+                    wanted.make()
                     results[number] = import_items(items, cache=cache, batch_events=rows, batch_index=index,
                                                    labelled=True)
             if group:
-                _write_group(group, cache, rows, results, index)
+                _write_group(group, cache, rows, results, index, wanted)
             index.refresh()  # the search index of all the files' stories written the usual way, at once
             events.record_many(_merged(rows))
     except BaseException:
@@ -230,18 +245,54 @@ def import_batch(files, *, cache=None):
     return results
 
 
-def _new_whole(items, stories, cache, cursor):
+class _Wanted:
+    """Tags that files of a batch name and the run does not know, to be made together
+    (TagCache.resolve) when first needed, in the order the files named them."""
+
+    def __init__(self, cache):
+        self.cache, self.names, self.writers = cache, {Section: [], Person: [], Topic: []}, []
+
+    def add(self, stories, writer):
+        self.names[Section] += [data.section for data in stories]
+        self.names[Person] += [name for data in stories for name in data.people]
+        self.names[Topic] += [name for data in stories for name in data.topics]
+        self.writers.append(writer)
+
+    def names_any(self, labels):
+        """Whether one of `labels` is a person or topic waiting here."""
+        if not self.writers:
+            return False
+        waiting = {name.lower() for model in (Person, Topic) for name in self.names[model]}
+        return any(label.lower() in waiting for label in labels)
+
+    def make(self):
+        """Make the tags waiting, and give their ids to the writers that wait for them."""
+        if not self.writers:
+            return
+        self.cache.resolve(self.names)
+        for writer in self.writers:
+            writer.retag()
+        self.names, self.writers = {Section: [], Person: [], Topic: []}, []
+
+
+def _new_whole(items, stories, cache, cursor, saved, wanted):
     """For a file of a few stories (AT_ONCE_STORIES; `stories`, tagged by tag_labels), none
-    linked by guid, each guid once, whose tags the run knows: its writer, its stories waiting
-    in it as new (each on its base slug, numbered within the file), and the file's outcomes,
-    as `joined` writes them; else None."""
+    linked by guid, each guid once, whose tags the run knows or, none of its guids being
+    `saved`, will make (`wanted`: all its stories will be written): its writer, its stories
+    waiting in it as new (each on its base slug, numbered within the file), and the file's
+    outcomes, as `joined` writes them; else None."""
     if not 0 < len(stories) <= AT_ONCE_STORIES or len({data.guid for data in stories}) < len(stories):
         return None
-    if any(data.link_guid for data in stories) or not _tags_known(stories, cache):
+    if any(data.link_guid for data in stories):
         return None
+    known = _tags_known(stories, cache)
+    if not known and any(data.guid in saved for data in stories):
+        return None  # the usual way tells which of its stories change, and makes only their tags
     writer = _FileWriter(stories, cache, cursor, look_up=False)
     outcomes = [Outcome(item.kind, "skipped", reason=item.reason) if isinstance(item, Skipped) else writer.save(item)
                 for item in items]
+    if not known:
+        wanted.add(stories, writer)
     return writer, outcomes
 
 
@@ -259,11 +310,12 @@ def _clash(writer, group):
 GROUP_STORIES = 200
 
 
-def _write_group(group, cache, rows, results, index):
+def _write_group(group, cache, rows, results, index, wanted):
     """On PostgreSQL, in a batch: the new stories of files (`group`, in order) written by
     one statement, each file whole with its links, or not at all where a guid or a slug
     of it is taken: such a file goes the usual way after them, which tells unchanged from
     updated and numbers the slugs."""
+    wanted.make()
     joined = _FileWriter.joined([writer for _, _, writer, _ in group])
     joined.write_at_once(files=[n for n, (_, _, writer, _) in enumerate(group) for _ in writer.new])
     rows += joined.event_rows()

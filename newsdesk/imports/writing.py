@@ -72,6 +72,7 @@ class _FileWriter:
         self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
         self.index = Index() if index is None else index  # the stories to index, for the transaction
         self.authors = {}  # guid of a new story -> its authors' ids, in byline order
+        self.data = {}  # guid of a new story -> its StoryData (retag)
         self.events = {}  # story id -> surrogate keys
         self.bases = {data.guid: data.slug_base() for data in stories}
         guids, taken, probed = list(self.bases), set(), set()
@@ -114,12 +115,21 @@ class _FileWriter:
             outcome = Outcome(data.kind, "created", slug=values["slug"])
             outcome._make = lambda: Story(id=outcome.pk, **values)
             self.new.append((values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome))
+            self.data[data.guid] = data
             if data.authors:
                 self.authors[data.guid] = self.cache.ids(Person, data.authors)
             if data.link_guid:
                 self.links.append((outcome, data.link_guid))
         self.saved[data.guid] = (fingerprint, outcome)
         return outcome
+
+    def retag(self):
+        """The ids of the waiting new stories' section, people and topics again, once the
+        tags they name that were not known are made (services._Wanted)."""
+        for n, (values, _, _, outcome) in enumerate(self.new):
+            data = self.data[values["guid"]]
+            values["section_id"] = self.cache.id(Section, data.section) if data.section.strip() else None
+            self.new[n] = (values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome)
 
     def _update(self, data, fingerprint, pk):
         # The pages that showed it before (its old tags too) and those that show it now.
