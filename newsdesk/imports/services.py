@@ -213,7 +213,7 @@ def import_batch(files, *, cache=None):
     order, before anything needs them (the statement, a file going the usual way, a label
     of that name to tell apart)."""
     cache = TagCache() if cache is None else cache
-    rows, results, group, index, wanted = [], [None] * len(files), [], Index(), _Wanted(cache)
+    rows, results, group, index, wanted = [], [None] * len(files), _Group(), Index(), _Wanted(cache)
     joining = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     try:
         with transaction.atomic(), _rows_cursor() as cursor:
@@ -225,11 +225,11 @@ def import_batch(files, *, cache=None):
                     wanted.make()
                 tag_labels(stories, cache)
                 member = _new_whole(items, stories, cache, cursor, saved, wanted) if joining else None
-                if group and (member is None or _clash(member[0], group)):
+                if group and (member is None or not group.fits(member[0])):
                     _write_group(group, cache, rows, results, index, wanted)
-                    group = []
+                    group = _Group()
                 if member is not None:
-                    group.append((number, items, *member))
+                    group.add((number, items, *member))
                 else:
                     wanted.make()
                     results[number] = import_items(items, cache=cache, batch_events=rows, batch_index=index,
@@ -296,14 +296,29 @@ def _new_whole(items, stories, cache, cursor, saved, wanted):
     return writer, outcomes
 
 
-def _clash(writer, group):
-    """Whether `group` is full, or a story waiting in `writer` has the guid or the slug of
-    one in `group`: the statement that writes them together could not tell which came first."""
-    if sum(len(other.new) for _, _, other, _ in group) + len(writer.new) > GROUP_STORIES:
-        return True
-    mine = {key for values, _, _, _ in writer.new for key in (values["guid"], "/" + values["slug"])}
-    return any(key in mine for _, _, other, _ in group for values, _, _, _ in other.new
-               for key in (values["guid"], "/" + values["slug"]))
+class _Group(list):
+    """Files of a batch whose new stories wait to be written by one statement (_write_group):
+    (number, items, writer, outcomes) for each, with the count of their stories and their
+    guids and slugs."""
+
+    def __init__(self):
+        super().__init__()
+        self.stories, self.keys = 0, set()
+
+    @staticmethod
+    def _keys(writer):
+        return {key for values, _, _, _ in writer.new for key in (values["guid"], "/" + values["slug"])}
+
+    def fits(self, writer):
+        """Whether the new stories of `writer` may join: the group is not full, and none of
+        them has the guid or the slug of one in it (the statement that writes them together
+        could not tell which came first)."""
+        return self.stories + len(writer.new) <= GROUP_STORIES and self.keys.isdisjoint(self._keys(writer))
+
+    def add(self, member):
+        self.append(member)
+        self.stories += len(member[2].new)
+        self.keys |= self._keys(member[2])
 
 
 # Stories of a batch's files written by one statement at most (_write_group).
