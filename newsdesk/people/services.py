@@ -269,7 +269,7 @@ class Mention:
 
 # A word (letters, digits, underscore in any script) or one other visible character, so
 # that names like "C++" and "AT&T" are sequences of tokens like any other.
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w+|\S")  # \S only where \w+ did not match: a sign
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "‐": "-", "‑": "-"})
 
 
