@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from newsdesk.people.models import Person, Topic
+from newsdesk.people.services import mention_tokens
 from newsdesk.slugs import slugify
 from newsdesk.stories import body
 from newsdesk.stories.models import Story, story_url
@@ -76,7 +77,7 @@ class StoryData:
     info_sources: list = field(default_factory=list)  # names (or codes) of the sources it cites
 
     # Worked out once, perhaps ahead in a parsing process (prepare).
-    _fingerprint = _slug_base = _body = None
+    _fingerprint = _slug_base = _body = _words = None
 
     def fingerprint(self):
         if self._fingerprint is None:
@@ -106,10 +107,19 @@ class StoryData:
             self._body = body.clean_html(self.body_html)
         return self._body
 
+    def mention_words(self):
+        """The tokens of the text in which the people it names are found (link_people)."""
+        if self._words is None:
+            # Kept as one string (a token holds no space): a parsing process sends it on far
+            # faster than hundreds of strings.
+            self._words = " ".join(mention_tokens(" ".join([self.headline, self.standfirst,
+                                                             body.html_to_text(self.clean_body())])))
+        return tuple(self._words.split(" ")) if self._words else ()
+
     def prepare(self):
         """Work out what saving needs of the story alone, so that parsing processes can do it
         ahead of the one that saves (the fingerprint waits for labels to be told apart)."""
-        self.slug_base(), self.clean_body()
+        self.slug_base(), self.clean_body(), self.mention_words()
         if not self.labels:
             self.fingerprint()
         return self

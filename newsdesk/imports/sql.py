@@ -245,6 +245,14 @@ def _stories_by_guid_or_slug(cursor, guids, slugs):
     return cursor.fetchall()
 
 
+def _saved_guids(cursor, guids):
+    """Which of `guids` (PostgreSQL: bound as one array) are the guids of stories saved already."""
+    qn = connection.ops.quote_name
+    guid = qn(Story._meta.get_field("guid").column)
+    cursor.execute(f"SELECT {guid} FROM {qn(Story._meta.db_table)} WHERE {guid} = ANY(%s::text[])", [list(guids)])
+    return {row[0] for row in cursor.fetchall()}
+
+
 @functools.lru_cache(maxsize=256)
 def _lookup_sql(vendor, guids, slugs):
     qn = connection.ops.quote_name

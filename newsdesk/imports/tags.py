@@ -14,7 +14,6 @@ from django.db.models import Value
 
 from newsdesk.people.models import Person, SlugRedirect, Topic, alias_list
 from newsdesk.people.services import NAMED_PEOPLE, Mention, MentionIndex, byline_names, looks_like_a_name, people_index
-from newsdesk.stories import body
 from newsdesk.river import services as river
 from newsdesk.slugs import SlugPicker, slug_candidates, slugify
 from newsdesk.stories.models import Section
@@ -66,8 +65,8 @@ def link_people(stories, cache):
             own.add(name, Mention("person", name.casefold(), name))
     authors = cache.authors() if any(data.byline for data in stories) else {}
     for data in stories:
-        text = " ".join([data.headline, data.standfirst, body.html_to_text(data.clean_body())])
-        found = [m.name for m in index.find(text, NAMED_PEOPLE)] + [m.name for m in own.find(text, NAMED_PEOPLE)]
+        words = data.mention_words()  # worked out by the parsing process, as a rule
+        found = [m.name for m in index.find_in(words, NAMED_PEOPLE)] + [m.name for m in own.find_in(words, NAMED_PEOPLE)]
         have = {name.casefold() for name in data.people}
         added = [name for name in dict.fromkeys(found) if name.casefold() not in have]
         names = byline_names(data.byline) if authors and data.byline else []

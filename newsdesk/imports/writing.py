@@ -68,9 +68,11 @@ class _FileWriter:
     show it, for the transaction's record (event_rows).
     """
 
-    def __init__(self, stories, cache, cursor, *, look_up=True):
+    def __init__(self, stories, cache, cursor, *, look_up=True, index=None):
         self.cache, self.cursor, self.new, self.links, self.saved = cache, cursor, [], [], {}
+        self.index = Index() if index is None else index  # the stories to index, for the transaction
         self.authors = {}  # guid of a new story -> its authors' ids, in byline order
+        self.data = {}  # guid of a new story -> its StoryData (retag)
         self.events = {}  # story id -> surrogate keys
         self.bases = {data.guid: data.slug_base() for data in stories}
         guids, taken, probed = list(self.bases), set(), set()
@@ -113,12 +115,21 @@ class _FileWriter:
             outcome = Outcome(data.kind, "created", slug=values["slug"])
             outcome._make = lambda: Story(id=outcome.pk, **values)
             self.new.append((values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome))
+            self.data[data.guid] = data
             if data.authors:
                 self.authors[data.guid] = self.cache.ids(Person, data.authors)
             if data.link_guid:
                 self.links.append((outcome, data.link_guid))
         self.saved[data.guid] = (fingerprint, outcome)
         return outcome
+
+    def retag(self):
+        """The ids of the waiting new stories' section, people and topics again, once the
+        tags they name that were not known are made (services._Wanted)."""
+        for n, (values, _, _, outcome) in enumerate(self.new):
+            data = self.data[values["guid"]]
+            values["section_id"] = self.cache.id(Section, data.section) if data.section.strip() else None
+            self.new[n] = (values, self.cache.ids(Person, data.people), self.cache.ids(Topic, data.topics), outcome)
 
     def _update(self, data, fingerprint, pk):
         # The pages that showed it before (its old tags too) and those that show it now.
@@ -133,6 +144,7 @@ class _FileWriter:
             return Outcome(story.kind, "conflict", pk=story.pk, slug=story.slug, story=story, reason=(
                 f"story {story.pk} ({story.slug}) was changed in the newsroom since its last import: "
                 f"kept as it is; the new wire version is its revision {conflict}, to restore if wanted"))
+        self.index.changed.add(pk)
         self._event(pk, before | stories.public_keys(pk, self.cache.river_cut()))
         return Outcome(story.kind, "updated", pk=story.pk, slug=story.slug, story=story)
 
@@ -163,8 +175,8 @@ class _FileWriter:
             _table(Story.people.through, self.cursor.db).insert(self.cursor, people, returning=False)
             _table(Story.topics.through, self.cursor.db).insert(self.cursor, topics, returning=False)
             _table(StoryAuthor, self.cursor.db).insert(self.cursor, authors, returning=False)
-            # Readers find them from now on: in the file's transaction, with their tags written.
-            search.refresh(ids, new=True)
+            # Readers find them once the transaction that writes them commits (Index.refresh).
+            self.index.new += ids
             self.new = []
         # A link by guid, once the story it leads to may be written too (it may come later in the file).
         for outcome, guid in self.links:
@@ -223,6 +235,30 @@ class _FileWriter:
         for writer in writers:
             joined.authors.update(writer.authors)
         return joined
+
+
+class Index:
+    """The stories a transaction writes the usual way (flush), whose search index it brings
+    up to date once, after the last of its files (refresh): a statement or two for all the
+    files of a batch, not for each. (A story written by one statement, write_at_once, is
+    indexed by it.)"""
+
+    # Stories whose documents are read and written at a time.
+    CHUNK = 500
+
+    def __init__(self):
+        self.new, self.changed = [], set()  # ids of the stories created; of those updated (_update)
+
+    def refresh(self):
+        """In the transaction, after its last write: readers find the stories once it commits."""
+        # A story updated after it was created in the same transaction had its index written
+        # then (stories.take_wire_version): it is written again whole, never twice.
+        made = [pk for pk in self.new if pk not in self.changed]
+        again = [pk for pk in self.new if pk in self.changed]
+        for ids, new in ((made, True), (again, False)):
+            for start in range(0, len(ids), self.CHUNK):
+                search.refresh(ids[start : start + self.CHUNK], new=new)
+        self.new, self.changed = [], set()
 
 
 def _new_keys(values, person_ids, topic_ids, cache):

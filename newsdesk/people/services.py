@@ -269,7 +269,7 @@ class Mention:
 
 # A word (letters, digits, underscore in any script) or one other visible character, so
 # that names like "C++" and "AT&T" are sequences of tokens like any other.
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+_TOKEN = re.compile(r"\w+|\S")  # \S only where \w+ did not match: a sign
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"', "‐": "-", "‑": "-"})
 
 
@@ -279,13 +279,14 @@ def _tokens(text):
 
 
 class MentionIndex:
-    """Names as token sequences, with every prefix, so that a text is scanned once,
-    left to right, trying only names that begin the way the text goes on."""
+    """Names as token sequences, found in a text's tokens in one pass: only a token that
+    begins a name is looked at further (a set lookup), so a text costs about its tokens,
+    whatever the number of names known."""
 
     def __init__(self, tags, aliases=()):
         """`tags`: Mentions, found by their names; `aliases`: (another name, Mention) pairs."""
         self.names = {}  # token tuple -> [Mention, ...]
-        self.prefixes = set()
+        self.longest = {}  # first token of a name -> the most tokens a name starting with it has
         for name, mention in itertools.chain(((m.name, m) for m in tags), aliases):
             self.add(name, mention)
 
@@ -296,30 +297,42 @@ class MentionIndex:
         found = self.names.setdefault(key, [])
         if mention not in found:
             found.append(mention)
-        self.prefixes.update(key[:n] for n in range(1, len(key)))
+        if self.longest.get(key[0], 0) < len(key):
+            self.longest[key[0]] = len(key)
 
     def find(self, text, limit):
         """Mentions in order of first appearance; where names overlap, the longest wins
         ("New York Times" rather than "New York")."""
-        words = _tokens(text)
-        found = {}
-        i = 0
-        while i < len(words) and len(found) < limit:
-            end, n = None, i + 1
-            while n <= len(words):
-                key = words[i:n]
-                if key in self.names:
-                    end = n
-                if key not in self.prefixes:
-                    break
-                n += 1
-            if end is None:
-                i += 1
+        return self.find_in(_tokens(text), limit)
+
+    def find_in(self, words, limit):
+        """find(), for a text already made tokens (mention_tokens)."""
+        longest = self.longest
+        if not longest or limit <= 0:
+            return []
+        starts = longest.keys() & set(words)
+        if not starts:
+            return []
+        names, found, count, after = self.names, {}, len(words), 0
+        for i in [i for i, word in enumerate(words) if word in starts]:
+            if i < after:  # inside a name found before
                 continue
-            for mention in self.names[words[i:end]]:
-                found.setdefault((mention.kind, mention.id), mention)
-            i = end
+            for end in range(min(count, i + longest[words[i]]), i, -1):
+                mentions = names.get(words[i:end])
+                if mentions is not None:
+                    for mention in mentions:
+                        found.setdefault((mention.kind, mention.id), mention)
+                    after = end
+                    break
+            if len(found) >= limit:
+                break
         return list(found.values())[:limit]
+
+
+def mention_tokens(text):
+    """A text as MentionIndex.find_in takes it: worked out once, it is matched against any
+    number of indexes."""
+    return _tokens(text)
 
 
 def people_index():

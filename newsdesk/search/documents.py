@@ -43,8 +43,8 @@ def documents(story_ids):
     (those whose time has not come are indexed too, and found from then on: the search
     asks for the time each time).
 
-    Plain SQL: the import refreshes the index for every file it saves, and building the same
-    two ORM queries each time was half of an import's time."""
+    Plain SQL: the import refreshes the index for every batch of files it saves, and building
+    the same two ORM queries each time cost more than running them."""
     story_ids = list(story_ids)
     if not story_ids:
         return []

@@ -121,3 +121,55 @@ def test_on_postgresql_files_of_new_stories_are_written_together_each_whole_and_
     assert Story.objects.get(guid="test:1").standfirst == "Later."
     assert [sorted(Story.objects.get(guid=f"test:{n}").topics.values_list("name", flat=True)) for n in (1, 2, 3)] == [
         ["Weather"], ["Weather"], []]
+
+
+def test_a_batch_indexes_its_stories_for_search_at_once(monkeypatch):
+    from newsdesk.search import services as search
+
+    refreshed = []
+    refresh = search.refresh
+    monkeypatch.setattr(search, "refresh", lambda ids, **options: refreshed.append(list(ids)) or refresh(ids, **options))
+
+    list(reader.save_files(files([story(1)], [story(2), story(3)], [story(4)])))
+
+    assert len(search.matching_ids("harbour ferry")) == 4
+    # One refresh for the batch, not one a file (on PostgreSQL, the statement that writes them indexes them).
+    assert len(refreshed) == (0 if connection.vendor == "postgresql" else 1)
+
+
+def test_a_story_made_and_changed_in_one_batch_is_found_by_its_new_words_once():
+    from newsdesk.search import services as search
+
+    results = list(reader.save_files(files([story(1)], [story(2), story(3)], [story(1, standfirst="Lighthouse keepers.")])))
+
+    assert [[o.action for o in outcomes] for _, outcomes in results] == [["created"], ["created"] * 2, ["updated"]]
+    assert len(search.matching_ids("harbour ferry")) == 3
+    assert search.matching_ids("lighthouse keepers") == [Story.objects.get(guid="test:1").pk]
+    table, column = ("search_entry", "story_id") if connection.vendor == "postgresql" else ("search_fts", "rowid")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table}")
+        assert sorted(row[0] for row in cursor.fetchall()) == sorted(Story.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="one-statement writes are PostgreSQL's")
+def test_on_postgresql_new_files_naming_people_not_known_yet_are_written_together_with_their_people_made_at_once():
+    cache = TagCache()
+    services.import_items([story(1, topics=["Weather"])], cache=cache)
+    batch = [[story(2, people=["Anna Berg"])], [story(3, people=["Erik Dahl"], topics=["Ferries", "Weather"])],
+             [story(4, people=["anna berg"], section="Local")]]
+
+    with CaptureQueriesContext(connection) as ctx:
+        results = import_batch(batch, cache=cache)
+
+    assert [[o.action for o in outcomes] for outcomes in results] == [["created"]] * 3
+    written = [q for q in ctx.captured_queries if q["sql"].startswith("WITH v ")]
+    made = [q for q in ctx.captured_queries if q["sql"].startswith(("INSERT INTO \"people_", "INSERT INTO \"stories_section",
+                                                                      "WITH made"))]
+    assert len(written) == 1 and len(made) == 1  # the three files in one statement, their tags in one before it
+    looked_up = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT 0, ")]
+    assert len(looked_up) == 1  # whether another process made them meanwhile: one query for all
+    tags = {n: (sorted(Story.objects.get(guid=f"test:{n}").people.values_list("name", flat=True)),
+                sorted(Story.objects.get(guid=f"test:{n}").topics.values_list("name", flat=True))) for n in (2, 3, 4)}
+    assert tags == {2: (["Anna Berg"], []), 3: (["Erik Dahl"], ["Ferries", "Weather"]), 4: (["Anna Berg"], [])}
+    assert Story.objects.get(guid="test:4").section.name == "Local"
+    assert Person.objects.count() == 2
