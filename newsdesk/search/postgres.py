@@ -9,6 +9,22 @@ from .documents import START, STOP
 
 TABLE = "search_entry"
 
+# Each row also holds, as words of the index, the blocks of story ids its story is in: blocks
+# of 2**12 ids and of 2**14, 2**16, 2**18 and 2**20 (migration 0003). find() asks the GIN index
+# for the reader's words in the newest blocks first and stops once it has its candidates: a
+# phrase in one story of 200 reads a thousand rows, not the 5,000 that have it.
+BLOCK_LEVELS = (12, 14, 16, 18, 20)
+
+
+def block_word(level, number):
+    return f"ndb{level}k{number}x"
+
+
+def blocks_sql(column):
+    """The tsvector of the block words of the story id in `column` (SQL)."""
+    words = ", ".join(f"'ndb{level}k' || ({column} >> {level}) || 'x'" for level in BLOCK_LEVELS)
+    return f"setweight(to_tsvector('simple', concat_ws(' ', {words})), 'D')"
+
 # PostgreSQL's own configurations, by the language's BCP 47 primary subtag; any other
 # language is indexed word for word ("simple").
 CONFIGS = {
@@ -40,7 +56,7 @@ def written_sql(new, values, *, status, language, section, headline, standfirst,
         f" || setweight(to_tsvector(c.config, v.{standfirst}), 'B') || setweight(to_tsvector(c.config, v.{body}), 'C')"
         f" || setweight(to_tsvector('simple', concat_ws(' ', 'nds' || v.{section} || 'x',"
         f" (SELECT string_agg('ndp' || p || 'x', ' ') FROM unnest(v.{people}) p),"
-        f" (SELECT string_agg('ndt' || t || 'x', ' ') FROM unnest(v.{topics}) t))), 'D')"
+        f" (SELECT string_agg('ndt' || t || 'x', ' ') FROM unnest(v.{topics}) t))), 'D') || {blocks_sql('n.id')}"
         f" FROM {new} n JOIN {values} v ON v.guid = n.guid"
         f" CROSS JOIN LATERAL (SELECT (CASE {code} {cases} ELSE 'simple' END)::regconfig AS config) c"
         " CROSS JOIN LATERAL (SELECT string_agg(x.name, E'\\n') AS names FROM ("
@@ -66,7 +82,7 @@ def write(cursor, documents):
         f"INSERT INTO {TABLE} (story_id, config, section_id, document) SELECT v.id, v.config, v.section_id, "
         "setweight(to_tsvector(v.config, v.headline), 'A') || setweight(to_tsvector(v.config, v.tags), 'B')"
         " || setweight(to_tsvector(v.config, v.standfirst), 'B') || setweight(to_tsvector(v.config, v.body), 'C')"
-        " || setweight(to_tsvector('simple', v.facets), 'D')"
+        f" || setweight(to_tsvector('simple', v.facets), 'D') || {blocks_sql('v.id')}"
         " FROM (SELECT %s::bigint AS id, %s::regconfig AS config, %s::text AS headline, %s::text AS standfirst,"
         " %s::text AS body, %s::text AS tags, %s::text AS facets, %s::bigint AS section_id) v",
         [(d.story_id, config_for(d.language), d.headline, d.standfirst, d.body, d.tags, d.facets, d.section_id)
@@ -84,51 +100,91 @@ def optimize(cursor):
 
 def configs():
     """The configurations the index uses, found by skipping through the index on them."""
+    return _configs_and_top()[0]
+
+
+def _configs_and_top():
+    """configs(), and the newest story id in the index (None when it is empty): one question."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH RECURSIVE c(config) AS ((SELECT config FROM {TABLE} ORDER BY config LIMIT 1) UNION ALL"
             f" SELECT (SELECT e.config FROM {TABLE} e WHERE e.config > c.config ORDER BY e.config LIMIT 1)"
-            " FROM c WHERE c.config IS NOT NULL) SELECT config::text FROM c WHERE config IS NOT NULL"
+            " FROM c WHERE c.config IS NOT NULL) SELECT array(SELECT config::text FROM c WHERE config IS NOT NULL),"
+            f" (SELECT max(story_id) FROM {TABLE})"
         )
-        return [row[0] for row in cursor.fetchall()] or ["simple"]
+        names, top = cursor.fetchone()
+        return names or ["simple"], top
 
 
-def _tsquery(query):
-    """The query as each configuration in use reads it, any of them matching: a story is
-    searched in its own language. SQL and its parameters."""
-    names = configs()
+def _tsquery(query, names=None):
+    """The query as each configuration in use (`names`, else configs()) reads it, any of them
+    matching: a story is searched in its own language. SQL and its parameters."""
+    names = names or configs()
     sql = " || ".join(["websearch_to_tsquery(%s::regconfig, %s)"] * len(names))
     return f"({sql})", [value for name in names for value in (name, query.websearch())]
+
+
+def windows(top):
+    """The blocks of ids from the newest story's id `top` down to 0, in windows newest first,
+    each about as large as all the newer ones together: [(lowest id, highest id, [block
+    words])]. A window is a few whole blocks (BLOCK_LEVELS), the largest that start there."""
+    smallest = BLOCK_LEVELS[0]
+    low = (top >> smallest) << smallest
+    found, covered, window = [(low, top, [block_word(smallest, top >> smallest)])], top - low + 1, None
+    while low > 0:
+        level = max(n for n in BLOCK_LEVELS if low % (1 << n) == 0 and 1 << n <= max(covered, 1 << smallest))
+        high, low = low - 1, low - (1 << level)
+        if window is None:
+            window = [low, high, []]
+        window[0] = low
+        window[2].append(block_word(level, low >> level))
+        if window[1] - low + 1 >= covered:
+            covered += window[1] - low + 1
+            found.append(tuple(window))
+            window = None
+    if window is not None:
+        found.append(tuple(window))
+    return found
 
 
 def find(query, filters, now, *, candidates, limit):
     """Story ids of the best matches, best first, among the `candidates` newest matches (by
     id) that readers may see at `now`: a word in every other story ranks those, not all of
-    them. The index finds the `filters`' section in its own column and their person and
-    topic as words (documents.facet); the story table `s` is asked what readers may see,
-    and the person and topic again, exactly."""
+    them. The index finds the `filters`' section, person and topic as words (documents.facet)
+    and the section in its own column too; the story table `s` is asked what readers may
+    see, and the person and topic again, exactly."""
+    names, top = _configs_and_top()
+    if top is None:
+        return []
     # Ranked by the reader's words alone: a filter narrows the results, it does not order them.
-    ranked, rankparams = _tsquery(query)
+    ranked, rankparams = _tsquery(query, names)
     tsquery, tsparams = ranked, rankparams
-    facets = filters.facets(section=False)
+    facets = filters.facets()
     if facets:
         tsquery, tsparams = f"({tsquery} && plainto_tsquery('simple', %s))", [*tsparams, " ".join(facets)]
-    # The section is asked of the index only: asked of the story table as well, the planner
-    # would count it twice, expect ten times fewer matches, and read all of them.
     where, params = filters.sql(now, section=False)
     if filters.section is not None:
         where, params = f"{where} AND e.section_id = %s", [*params, filters.section.pk]
-    # The query written out where it is used, not in a CTE: its words are then known to the
-    # planner, which walks the newest stories (of the section) for a common word and the
-    # index for a rare one. The story table is read through its story_search index.
+    # One query for each window of blocks, newest first, each in its own LIMIT: the planner
+    # walks the window's stories for a common word and asks the GIN index for the words and
+    # the window's blocks for a rarer one; the windows after the one that completes the
+    # candidates are not run. The query is written out in each, not in a CTE: its words are
+    # then known to the planner. The story table is read through its story_search index.
+    branches, branchparams = [], []
+    for low, high, words in windows(top):
+        branches.append(
+            f"(SELECT e.story_id, e.document, s.published_at FROM {TABLE} e JOIN stories_story s ON s.id = e.story_id"
+            f" WHERE e.document @@ ({tsquery} && to_tsquery('simple', %s)) AND e.story_id BETWEEN %s AND %s"
+            f" AND {where} ORDER BY e.story_id DESC LIMIT %s)"
+        )
+        branchparams += [*tsparams, " | ".join(words), low, high, *params, candidates]
     sql = (
-        f"SELECT id FROM (SELECT e.story_id AS id, ts_rank_cd(e.document, {ranked}) AS rank, s.published_at AS at"
-        f" FROM {TABLE} e JOIN stories_story s ON s.id = e.story_id"
-        f" WHERE e.document @@ {tsquery} AND {where} ORDER BY e.story_id DESC LIMIT %s) c"
-        " ORDER BY rank DESC, at DESC, id DESC LIMIT %s"
+        f"SELECT id FROM (SELECT c.story_id AS id, ts_rank_cd(c.document, {ranked}) AS rank, c.published_at AS at"
+        f" FROM (SELECT * FROM ({' UNION ALL '.join(branches)}) u LIMIT %s) c) r ORDER BY rank DESC, at DESC, id DESC"
+        " LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*rankparams, *tsparams, *params, candidates, limit])
+        cursor.execute(sql, [*rankparams, *branchparams, candidates, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
