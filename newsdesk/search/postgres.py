@@ -147,45 +147,108 @@ def windows(top):
     return found
 
 
+# The newest ids a search first reads window by window (at least): what it finds there tells
+# how many matches the older stories hold.
+FIRST_IDS = 8_192
+# Expected matches in the older stories up to which they are asked in one query (the GIN index
+# for the words alone, every match read): fewer windows cost more than reading these rows.
+AT_ONCE = 4_000
+
+
 def find(query, filters, now, *, candidates, limit):
     """Story ids of the best matches, best first, among the `candidates` newest matches (by
     id) that readers may see at `now`: a word in every other story ranks those, not all of
-    them. The index finds the `filters`' section, person and topic as words (documents.facet)
-    and the section in its own column too; the story table `s` is asked what readers may
-    see, and the person and topic again, exactly."""
+    them. The index finds the `filters`' person and topic as words (documents.facet), and the
+    section in its own column (and as a word within a window); the story table `s` is asked
+    what readers may see, and the person and topic again, exactly.
+
+    The newest FIRST_IDS ids are searched window by window (windows()); if they do not hold
+    the candidates, the older stories are searched either all at once, when the matches
+    found so far promise few of them there (a rare word: its every match is read, as GIN
+    gives them in no order), or on window by window (a word in one story of 200: the newest
+    thousand of its 5,000 matches are read, not all of them)."""
     names, top = _configs_and_top()
     if top is None:
         return []
-    # Ranked by the reader's words alone: a filter narrows the results, it does not order them.
-    ranked, rankparams = _tsquery(query, names)
-    tsquery, tsparams = ranked, rankparams
-    facets = filters.facets()
-    if facets:
-        tsquery, tsparams = f"({tsquery} && plainto_tsquery('simple', %s))", [*tsparams, " ".join(facets)]
-    where, params = filters.sql(now, section=False)
-    if filters.section is not None:
-        where, params = f"{where} AND e.section_id = %s", [*params, filters.section.pk]
-    # One query for each window of blocks, newest first, each in its own LIMIT: the planner
-    # walks the window's stories for a common word and asks the GIN index for the words and
-    # the window's blocks for a rarer one; the windows after the one that completes the
-    # candidates are not run. The query is written out in each, not in a CTE: its words are
-    # then known to the planner. The story table is read through its story_search index.
-    branches, branchparams = [], []
-    for low, high, words in windows(top):
-        branches.append(
-            f"(SELECT e.story_id, e.document, s.published_at FROM {TABLE} e JOIN stories_story s ON s.id = e.story_id"
-            f" WHERE e.document @@ ({tsquery} && to_tsquery('simple', %s)) AND e.story_id BETWEEN %s AND %s"
-            f" AND {where} ORDER BY e.story_id DESC LIMIT %s)"
-        )
-        branchparams += [*tsparams, " | ".join(words), low, high, *params, candidates]
-    sql = (
-        f"SELECT id FROM (SELECT c.story_id AS id, ts_rank_cd(c.document, {ranked}) AS rank, c.published_at AS at"
-        f" FROM (SELECT * FROM ({' UNION ALL '.join(branches)}) u LIMIT %s) c) r ORDER BY rank DESC, at DESC, id DESC"
-        " LIMIT %s"
-    )
+    search = _Search(query, filters, now, names)
+    every = windows(top)
+    first = next(n for n in range(1, len(every) + 1) if n == len(every) or top - every[n - 1][0] + 1 >= FIRST_IDS)
+    # The newest ids in one window of their blocks: one query to plan and one walk of the GIN
+    # index, not one for each.
+    newest = (every[first - 1][0], top, [word for window in every[:first] for word in window[2]])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*rankparams, *branchparams, candidates, limit])
-        return [row[0] for row in cursor.fetchall()]
+        found = search.windows(cursor, [newest], candidates)
+        if len(found) < candidates and first < len(every):
+            low = every[first - 1][0]
+            expected = len(found) * low / (top - low + 1)
+            if expected <= AT_ONCE:
+                found += search.older(cursor, low, candidates - len(found))
+            else:
+                found += search.windows(cursor, every[first:], candidates - len(found))
+    found.sort(key=lambda row: (row[1], row[2], row[0]), reverse=True)
+    return [row[0] for row in found[:limit]]
+
+
+class _Search:
+    """The SQL of one search: its words as the index reads them, its filters."""
+
+    def __init__(self, query, filters, now, names):
+        # Ranked by the reader's words alone: a filter narrows the results, it does not order them.
+        self.ranked, self.rankparams = _tsquery(query, names)
+        where, self.params = filters.sql(now, section=False)
+        # The section is asked of the index table's own column.
+        self.section, self.section_params = ("", []) if filters.section is None else \
+            (" AND e.section_id = %s", [filters.section.pk])
+        # The matches, newest first, are looked up in the story table (its story_search index)
+        # one by one until there are enough (OFFSET 0 keeps the planner from making it a join of
+        # its own choosing: a merge join walked 180,000 stories for a rarer word's 1,800, and a
+        # nested loop below the sort looked up every match).
+        self.story = f"CROSS JOIN LATERAL (SELECT s.published_at FROM stories_story s WHERE s.id = e.story_id AND {where} OFFSET 0) s"
+        self.facets = filters.facets(section=False)
+        self.in_window = filters.facets()
+
+    def _words(self, facets):
+        if not facets:
+            return self.ranked, self.rankparams
+        return f"({self.ranked} && plainto_tsquery('simple', %s))", [*self.rankparams, " ".join(facets)]
+
+    def _ranked(self, sql, params, cursor):
+        """(id, rank, published time) of the rows of `sql` (story_id, published_at). The matches
+        are sorted by id alone, their documents read again by id for the ones kept: sorting
+        1,800 rows with their documents took longer than reading them."""
+        cursor.execute(f"SELECT c.story_id, ts_rank_cd(d.document, {self.ranked}), c.published_at FROM ({sql}) c"
+                       f" JOIN {TABLE} d ON d.story_id = c.story_id", [*self.rankparams, *params])
+        return cursor.fetchall()
+
+    def windows(self, cursor, windows, count):
+        """The `count` newest matches in these windows, newest first: one query for each window,
+        each in its own LIMIT, under one LIMIT, so that the windows after the one that completes
+        them are not run. In each, the planner walks the window's stories for a common word or
+        asks the GIN index for the words and the window's blocks; the section is asked as a word
+        too, so that the index finds the section's matches of the window alone (a misjudged
+        count costs one window at most). The query is written out in each, not in a CTE: its
+        words are then known to the planner. The story table is read through its story_search
+        index."""
+        tsquery, tsparams = self._words(self.in_window)
+        branches, params = [], []
+        for low, high, words in windows:
+            branches.append(
+                f"(SELECT e.story_id, s.published_at FROM (SELECT e.story_id FROM {TABLE} e"
+                f" WHERE e.document @@ ({tsquery} && to_tsquery('simple', %s)) AND e.story_id BETWEEN %s AND %s{self.section}"
+                f" ORDER BY e.story_id DESC) e {self.story} LIMIT %s)"
+            )
+            params += [*tsparams, " | ".join(words), low, high, *self.section_params, *self.params, count]
+        return self._ranked(f"SELECT * FROM ({' UNION ALL '.join(branches)}) u LIMIT %s", [*params, count], cursor)
+
+    def older(self, cursor, below, count):
+        """The `count` newest matches with ids below `below`, in one query. The section is asked
+        of its column alone: asked as a word as well, the planner would count it twice, expect
+        ten times fewer matches, and read all of them."""
+        tsquery, tsparams = self._words(self.facets)
+        return self._ranked(
+            f"SELECT e.story_id, s.published_at FROM (SELECT e.story_id FROM {TABLE} e"
+            f" WHERE e.document @@ {tsquery} AND e.story_id < %s{self.section} ORDER BY e.story_id DESC) e {self.story}"
+            " LIMIT %s", [*tsparams, below, *self.section_params, *self.params, count], cursor)
 
 
 def marked(query, documents):

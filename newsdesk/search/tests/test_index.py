@@ -183,11 +183,16 @@ def test_on_postgresql_stories_imported_by_one_statement_are_found():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="blocks of story ids are PostgreSQL's")
-def test_on_postgresql_the_newest_matches_are_ranked_whatever_block_of_stories_they_are_in(publish, monkeypatch):
+@pytest.mark.parametrize("at_once", [0, 1_000_000], ids=["older stories window by window", "older stories at once"])
+def test_on_postgresql_the_newest_matches_are_ranked_whatever_block_of_stories_they_are_in(publish, monkeypatch,
+                                                                                           at_once):
     from newsdesk.search import postgres
 
-    # Blocks of 2 and 4 ids: a dozen stories make several windows, searched newest first.
+    # Blocks of 2 and 4 ids: a dozen stories make several windows, the newest two ids searched
+    # first, then the older ones in the rest of the windows or in one query.
     monkeypatch.setattr(postgres, "BLOCK_LEVELS", (1, 2))
+    monkeypatch.setattr(postgres, "FIRST_IDS", 2)
+    monkeypatch.setattr(postgres, "AT_ONCE", at_once)
     monkeypatch.setattr(search, "CANDIDATES", 4)
     section = Section.objects.create(name="Coast")
     made = []
