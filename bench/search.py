@@ -11,7 +11,7 @@ SQLite, DATABASE_URL for PostgreSQL), which must be migrated and empty. Then tim
 what the search page asks the database - for each kind of typical query: one common word,
 one rarer word, two words, a phrase, a person's name, and a common word in one section.
 Each search's wall time, and its CPU time in this process (on SQLite, all of the
-database's work; on PostgreSQL, the client's share only), with the machine's load average;
+database's work; on PostgreSQL, the client's share only), with the load average;
 on PostgreSQL also the CPU time of the server process that answered (its /proc/PID/schedstat,
 when the server runs on the same computer and it can be read): on busy cores the wall time
 is mostly waiting, the CPU times are the work.
