@@ -14,7 +14,7 @@ from newsdesk.imports import reader
 from newsdesk.imports.services import StoryData, TagCache, import_items
 from newsdesk.search import services as search
 from newsdesk.stories import services
-from newsdesk.stories.models import Story
+from newsdesk.stories.models import Section, Story
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,50 @@ def test_on_postgresql_stories_imported_by_one_statement_are_found():
     assert len(found("berg", person=Person.objects.get())) == 5
     assert sorted(found("harbour", section=Section.objects.get())) == ["Imported lighthouse story 1",
                                                                        "Imported lighthouse story 2"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="blocks of story ids are PostgreSQL's")
+@pytest.mark.parametrize("at_once", [0, 1_000_000], ids=["older stories window by window", "older stories at once"])
+def test_on_postgresql_the_newest_matches_are_ranked_whatever_block_of_stories_they_are_in(publish, monkeypatch,
+                                                                                           at_once):
+    from newsdesk.search import postgres
+
+    # Blocks of 2 and 4 ids: a dozen stories make several windows, the newest two ids searched
+    # first, then the older ones in the rest of the windows or in one query.
+    monkeypatch.setattr(postgres, "BLOCK_LEVELS", (1, 2))
+    monkeypatch.setattr(postgres, "FIRST_IDS", 2)
+    monkeypatch.setattr(postgres, "AT_ONCE", at_once)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    section = Section.objects.create(name="Coast")
+    made = []
+    for n in range(12):
+        text = "lighthouse" if n % 3 else "harbour"
+        made.append(publish(f"Story {n} {text if n == 1 else ''}".strip(), body=f"<p>The {text}.</p>",
+                            section=section if n % 2 else None))
+    assert len(postgres.windows(made[-1].pk)) > 2
+
+    # The lighthouse is in stories 1, 2, 4, 5, 7, 8, 10, 11: the four newest are ranked, the
+    # one with it in its headline among them only when it is one of them (in the section).
+    assert found("lighthouse") == ["Story 11", "Story 10", "Story 8", "Story 7"]
+    assert found("lighthouse", section=section) == ["Story 1 lighthouse", "Story 11", "Story 7", "Story 5"]
+    monkeypatch.setattr(search, "CANDIDATES", 100)
+    assert found("lighthouse")[0] == "Story 1 lighthouse"
+    assert sorted(found("lighthouse")) == sorted(story.headline for story in made if "harbour" not in story.body)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="blocks of story ids are PostgreSQL's")
+def test_on_postgresql_the_windows_searched_hold_every_story_id_once_newest_first():
+    from newsdesk.search import postgres
+
+    for top in (0, 1, 4095, 4096, 70_000, 1_000_000, 12_345_678):
+        windows = postgres.windows(top)
+        assert windows[0][1] == top and windows[-1][0] == 0
+        for (low, _, words), (_, older_high, _) in zip(windows, windows[1:]):
+            assert older_high == low - 1
+        for low, high, words in windows:
+            # Each window is the blocks its words name, whole, side by side.
+            blocks = sorted((int(word[3:].split("k")[1][:-1]) << int(word[3:].split("k")[0]),
+                             1 << int(word[3:].split("k")[0])) for word in words)
+            assert blocks[0][0] == low and (blocks[-1][0] + blocks[-1][1] > high)
+            assert all(a + size == b for (a, size), (b, _) in zip(blocks, blocks[1:]))
+        assert len(windows) < 16
