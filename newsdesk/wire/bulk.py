@@ -19,22 +19,37 @@ def possible():
 
 
 def in_queue(items):
-    """Which of the items' guids and AP itemids the queue holds already, as ingest._ids spells them."""
-    from django.db.models import Q
+    """Which of the items' guids and AP itemids the queue holds already, as ingest._ids spells
+    them: one statement (two arrays on PostgreSQL; on SQLite, as many values as it binds)."""
+    from newsdesk.imports.sql import _parameters, _rows_cursor
 
     from .ingest import _ids
 
     wanted = set().union(*(_ids(data) for data in items)) if items else set()
+    if not wanted:
+        return set()
     guids = sorted(value for kind, value in wanted if kind == "guid")
     itemids = sorted(value for kind, value in wanted if kind == "itemid")
+    qn = connection.ops.quote_name
+    select = f"SELECT {qn('guid')}, {qn('alt_id')} FROM {qn(WireItem._meta.db_table)} WHERE "
     found = set()
-    for start in range(0, max(len(guids), len(itemids)), LOOKUP_CHUNK):
-        some_guids, some_itemids = guids[start:start + LOOKUP_CHUNK], itemids[start:start + LOOKUP_CHUNK]
-        same = Q(guid__in=some_guids) | Q(alt_id__in=some_itemids)
-        for guid, alt_id in WireItem.objects.filter(same).values_list("guid", "alt_id"):
-            found.add(("guid", guid))
-            if alt_id:
-                found.add(("itemid", alt_id))
+    with _rows_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(select + f"{qn('guid')} = ANY(%s::text[]) OR {qn('alt_id')} = ANY(%s::text[])",
+                           [guids, itemids])
+            rows = cursor.fetchall()
+        else:
+            rows, chunk = [], max(_parameters(cursor.db) // 2, LOOKUP_CHUNK)
+            for start in range(0, max(len(guids), len(itemids)), chunk):
+                some_guids, some_itemids = guids[start:start + chunk], itemids[start:start + chunk]
+                cursor.execute(select + f"{qn('guid')} IN ({', '.join(['%s'] * len(some_guids)) or 'NULL'}) OR "
+                               f"{qn('alt_id')} IN ({', '.join(['%s'] * len(some_itemids)) or 'NULL'})",
+                               [*some_guids, *some_itemids])
+                rows += cursor.fetchall()
+    for guid, alt_id in rows:
+        found.add(("guid", guid))
+        if alt_id:
+            found.add(("itemid", alt_id))
     return found & wanted
 
 
