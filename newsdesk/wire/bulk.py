@@ -7,6 +7,7 @@ a savepoint for each."""
 from django.db import connection
 from django.utils import timezone
 
+from .ingest import Result
 from .models import WireItem, WireVersion, expiry
 
 LOOKUP_CHUNK = 400  # guids and itemids looked up in one query
@@ -82,11 +83,33 @@ def create(entries, *, channel=None):
              "body_html": row["body_html"], "file": file[:500], "raw": data.raw, "received_at": now}
             for pk, row, (file, data) in zip(ids, rows, entries, strict=True)], returning=False)
     later = placing.written(ids)
-    items = [_instance(pk, row, later.get(pk)) for pk, row in zip(ids, rows, strict=True)]
-    rules.apply_many(items, now)
+    results = [_Created(file, guid=data.guid, version=data.version, headline=data.headline, status=row["status"],
+                        action="created", made=(pk, row, later.get(pk)))
+               for pk, row, (file, data) in zip(ids, rows, entries, strict=True)]
+    routing = rules.enabled(with_tags=True)
+    if routing:  # the rules read the items; otherwise each is made when asked for
+        rules.apply_many([result.item for result in results], now, rules=routing)
     ingest.announce_many(ids)
-    return [ingest.Result(file, guid=data.guid, version=data.version, headline=data.headline, status=item.status,
-                          action="created", item=item) for item, (file, data) in zip(items, entries, strict=True)]
+    return results
+
+
+class _Created(Result):
+    """A new item's Result whose WireItem is made when first asked for: a run that only
+    reports (a folder channel, `wire ingest`) needs none of the model instances."""
+
+    def __init__(self, *args, made, **kwargs):
+        self._made = made  # (id, row, group), as _instance takes them
+        super().__init__(*args, **kwargs)
+
+    @property
+    def item(self):
+        if self._item is None and self._made is not None:
+            self._item, self._made = _instance(*self._made), None
+        return self._item
+
+    @item.setter
+    def item(self, value):
+        self._item = value
 
 
 _FIELDS = [field.attname for field in WireItem._meta.concrete_fields]

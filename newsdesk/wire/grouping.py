@@ -22,7 +22,6 @@ How it is measured:
   group's first item); `group_score` keeps the similarity, which the item's page shows.
 """
 
-import collections
 import datetime
 import functools
 import hashlib
@@ -154,13 +153,25 @@ class Batch:
         for pk, group, words in candidates:
             words = frozenset(json.loads(words) if isinstance(words, str) else words)
             known[pk] = [group, same.setdefault(words, words)]
-        # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
-        earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
+        # An item's candidates are the newest CANDIDATES sharing a band with it: the batch's own
+        # items before it (newer than any in the queue), then those of the queue, which are
+        # the same for items with the same bands (a story sent many times) and found once.
+        earlier, from_queue = [], {}  # earlier: (id, its bands) of the batch so far
         for n, keys in self.keys.items():
             row, words = rows[n], frozenset(rows[n]["terms"])
             words = same.setdefault(words, words)
-            pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
-            near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
+            bands = frozenset(keys)
+            near = []
+            for pk, their in reversed(earlier):
+                if not bands.isdisjoint(their):
+                    near.append(pk)
+                    if len(near) == CANDIDATES:
+                        break
+            if len(near) < CANDIDATES:
+                if bands not in from_queue:
+                    from_queue[bands] = heapq.nlargest(CANDIDATES, set().union(*(sharing.get(k, ()) for k in bands)))
+                near += from_queue[bands][:CANDIDATES - len(near)]
+            near = [pk for pk in near if pk in known]
             scores = {}
             for pk in near:
                 if known[pk][1] not in scores:
@@ -177,8 +188,7 @@ class Batch:
                         self.leaders.add(pk)
                 row["group_id"], row["group_score"] = group, round(score, 3)
             known[_NEW + n] = [row["group_id"], words]
-            for key in keys:
-                earlier[key].append(_NEW + n)
+            earlier.append((_NEW + n, bands))
         for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
             if row["group_id"] is not None and row["group_id"] >= _NEW:
                 self.waiting[n] = (row["group_id"] - _NEW, row["group_score"])
