@@ -29,7 +29,6 @@ import heapq
 import json
 import random
 import re
-from array import array
 
 from django.db import connection
 from django.utils import timezone
@@ -77,12 +76,14 @@ def _hash(word):
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _word_row(word):
     """A word's value under each permutation: agency copy repeats most of its words, so each
-    is worked out once (the last 8,192 words, a few MB), not once an item."""
+    is worked out once (the last 4,096 words, about 7 MB), not once an item. A tuple of ints,
+    not an array: the signature's min() then reads them as they are, where an array makes a
+    new int of each value every time (three times the work of the whole signature)."""
     h = _hash(word)
-    return array("Q", [(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
+    return tuple([(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
 
 
 def band_keys(words):
@@ -156,29 +157,29 @@ class Batch:
         # An item's candidates are the newest CANDIDATES sharing a band with it: the batch's own
         # items before it (newer than any in the queue), then those of the queue, which are
         # the same for items with the same bands (a story sent many times) and found once.
-        earlier, from_queue = [], {}  # earlier: (id, its bands) of the batch so far
+        earlier, from_queue = {}, {}  # earlier: the batch's ids so far by their bands, in order
         for n, keys in self.keys.items():
             row, words = rows[n], frozenset(rows[n]["terms"])
             words = same.setdefault(words, words)
             bands = frozenset(keys)
-            near = []
-            for pk, their in reversed(earlier):
-                if not bands.isdisjoint(their):
-                    near.append(pk)
-                    if len(near) == CANDIDATES:
-                        break
+            sharing_mine = [pks for theirs, pks in earlier.items() if not bands.isdisjoint(theirs)]
+            if len(sharing_mine) == 1:
+                near = sharing_mine[0][:-CANDIDATES - 1:-1]
+            else:
+                near = heapq.nlargest(CANDIDATES, (pk for pks in sharing_mine for pk in pks[-CANDIDATES:]))
             if len(near) < CANDIDATES:
                 if bands not in from_queue:
                     from_queue[bands] = heapq.nlargest(CANDIDATES, set().union(*(sharing.get(k, ()) for k in bands)))
                 near += from_queue[bands][:CANDIDATES - len(near)]
-            near = [pk for pk in near if pk in known]
+            near = [pk for pk in near if pk in known]  # newest first
             scores = {}
             for pk in near:
                 if known[pk][1] not in scores:
                     scores[known[pk][1]] = _jaccard(words, known[pk][1])
-            best = max(((scores[known[pk][1]], pk, known[pk][0]) for pk in near), default=None)
-            if best and best[0] >= THRESHOLD:
-                score, pk, group = best
+            top = max(scores.values(), default=0.0)
+            if near and top >= THRESHOLD:  # the newest of the most similar
+                pk = next(pk for pk in near if scores[known[pk][1]] == top)
+                score, group = top, known[pk][0]
                 group = group or pk
                 if known[pk][0] != group:  # the first of a new group leads it
                     known[pk][0] = group
@@ -188,14 +189,14 @@ class Batch:
                         self.leaders.add(pk)
                 row["group_id"], row["group_score"] = group, round(score, 3)
             known[_NEW + n] = [row["group_id"], words]
-            earlier.append((_NEW + n, bands))
+            earlier.setdefault(bands, []).append(_NEW + n)
         for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
             if row["group_id"] is not None and row["group_id"] >= _NEW:
                 self.waiting[n] = (row["group_id"] - _NEW, row["group_score"])
                 row["group_id"] = None
 
     def written(self, ids):
-        rows = [(ids[n], key) for n, keys in self.keys.items() for key in keys]
+        rows = [(ids[n], keys) for n, keys in self.keys.items()]
         # (id, group, score) for the rows whose group the insert could not hold; a new leader's
         # score stays as it is (None).
         changes = [(pk, pk, None) for pk in sorted(self.leaders)]
@@ -206,7 +207,7 @@ class Batch:
 
 
 def _insert_bands(rows, at):
-    """(item id, key) rows into Band in one statement, whatever their number (a batch's
+    """(item id, its band keys) into Band in one statement, whatever their number (a batch's
     items have 20 each): on PostgreSQL two arrays, on SQLite the numbers written into the
     statement (Python's own ints: nothing there to escape), with no model instance for any."""
     from newsdesk.imports.sql import _rows_cursor
@@ -221,9 +222,10 @@ def _insert_bands(rows, at):
         if connection.vendor == "postgresql":
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
                            f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s",
-                           [_array(pk for pk, _ in rows), _array(key for _, key in rows), at])
+                           [_array(pk for pk, keys in rows for _ in keys),
+                            _array(key for _, keys in rows for key in keys), at])
         else:
-            values = ", ".join(f"({int(pk)}, {int(key)})" for pk, key in rows)
+            values = ", ".join(f"({int(pk)}, {int(key)})" for pk, keys in rows for key in keys)
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
                            f"SELECT column1, column2, %s FROM (VALUES {values})", [at])
 
