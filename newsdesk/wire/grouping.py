@@ -23,6 +23,7 @@ How it is measured:
 """
 
 import datetime
+import collections
 import functools
 import hashlib
 import heapq
@@ -158,11 +159,12 @@ class Batch:
         # items before it (newer than any in the queue), then those of the queue, which are
         # the same for items with the same bands (a story sent many times) and found once.
         earlier, from_queue = {}, {}  # earlier: the batch's ids so far by their bands, in order
+        by_key = collections.defaultdict(set)  # key: the bands of the batch so far that have it
         for n, keys in self.keys.items():
             row, words = rows[n], frozenset(rows[n]["terms"])
             words = same.setdefault(words, words)
             bands = frozenset(keys)
-            sharing_mine = [pks for theirs, pks in earlier.items() if not bands.isdisjoint(theirs)]
+            sharing_mine = [earlier[theirs] for theirs in {t for key in bands for t in by_key.get(key, ())}]
             if len(sharing_mine) == 1:
                 near = sharing_mine[0][:-CANDIDATES - 1:-1]
             else:
@@ -189,6 +191,9 @@ class Batch:
                         self.leaders.add(pk)
                 row["group_id"], row["group_score"] = group, round(score, 3)
             known[_NEW + n] = [row["group_id"], words]
+            if bands not in earlier:
+                for key in bands:
+                    by_key[key].add(bands)
             earlier.setdefault(bands, []).append(_NEW + n)
         for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
             if row["group_id"] is not None and row["group_id"] >= _NEW:
