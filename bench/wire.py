@@ -11,8 +11,9 @@ which must be migrated and empty of wire items. Three parts:
   ../shared/ninjs/examples, NewsML-G2 text items from ../shared/newsml-g2/examples), each
   with a guid of its own, into a folder; one run of a folder channel over it (what a channel
   does: read, validate, store each item with its version, announce it, move the file to
-  done/). Items in the queue per second, per format, with the process's CPU time (with
-  WIRE_WORKERS, the reading processes' is not in it). The reference, in the same run:
+  done/). Items in the queue per second, per format, with the process's CPU time and, apart,
+  that of the reading processes (WIRE_WORKERS; what the process read itself, when they were
+  behind, is in its own). The reference, in the same run:
   --reference-items more files of each format stored one item at a time (ingest.store), 200
   files to a transaction, as a channel took them before a batch's new items went in together.
 * latency: a real `newsdesk serve` (the channels run inside it) and a client reading
@@ -142,26 +143,38 @@ def part_ingest(count, made, workdir, reference_count=500):
         write_files(folder, kind, count, made)
         channel = Channel.objects.create(name=f"bench {kind}", kind=Channel.Kind.FOLDER, path=str(folder))
         before = WireItem.objects.count()
+        readers = _children_cpu()
         cpu, started = time.process_time(), time.monotonic()
         run = channels.run_channel(channel.pk) or []
         seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        readers = _children_cpu() - readers  # the reading processes, ended with the run
         actions = {}
         for r in run:
             actions[r.action] = actions.get(r.action, 0) + 1
         created = WireItem.objects.count() - before
         results[kind] = {
             "files": count, "items": created, "actions": actions, "seconds": seconds, "cpu_seconds": cpu,
+            "readers_cpu_seconds": readers,
             "items_per_s": created / seconds if seconds else None,
             "examples": [name for name, _ in made[kind]], "load_average": load_average(),
         }
         reference = _item_by_item(kind, min(count, reference_count), made, workdir, start=count)
         results[kind]["reference"] = reference
         print(f"  {kind}: {created:,} items of {count:,} files in {seconds:.1f} s = {created / seconds:,.0f}/s "
-              f"(CPU {cpu:.1f} s; {actions}; load {load_average()}); reference, item by item: "
+              f"(CPU {cpu:.1f} s, reading processes {readers:.1f} s; {actions}; load {load_average()}); "
+              f"reference, item by item: "
               f"{reference['items_per_s']:,.0f}/s (CPU {reference['cpu_seconds']:.1f} s for {reference['items']:,})",
               flush=True)
         shutil.rmtree(folder, ignore_errors=True)
     return results
+
+
+def _children_cpu():
+    """CPU seconds of this process's children that have ended (the reading processes of a run)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _item_by_item(kind, count, made, workdir, start):

@@ -8,6 +8,7 @@ would spend more building these statements than the database takes to run them.
 """
 
 import functools
+import json
 from contextlib import contextmanager
 from itertools import chain
 
@@ -48,6 +49,11 @@ class _Table:
     @staticmethod
     def _converter(field):
         """(value, database) -> the value as the database takes it."""
+        if field.get_internal_type() == "JSONField":
+            # The JSON's text, which both databases take for the column as it is (what
+            # get_db_prep_save would give by way of an adapter and its own dumps).
+            encoder = field.encoder
+            return lambda value, db: json.dumps(value, cls=encoder)
         if field.get_internal_type() == "DateTimeField":
             if connection.vendor == "sqlite" and settings.USE_TZ:
                 # What adapt_datetimefield_value gives, without its checks and lookups each time.
@@ -115,7 +121,7 @@ class _Table:
         size = 1
         if bulk and len(rows) > 1:
             size = max(db.ops.bulk_batch_size(list(self.fields.values()), rows), 1)  # every field is inserted
-            size = min(size, MAX_PARAMETERS // len(self.fields))
+            size = min(max(size, _parameters(db) // len(self.fields)), MAX_PARAMETERS // len(self.fields))
         ids = []
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
@@ -126,6 +132,21 @@ class _Table:
             elif returning:
                 ids.append(db.ops.last_insert_id(cursor, self.model._meta.db_table, self.pk.column))
         return ids
+
+
+def _parameters(db):
+    """The parameters one statement may bind here: Django assumes SQLite's old 999, where the
+    SQLite in use (3.32 and later) says what it takes (32,766 by default), so that a batch's
+    rows go in one statement, not one for each two dozen."""
+    if db.vendor != "sqlite":
+        return 0
+    import sqlite3
+
+    db.ensure_connection()
+    try:
+        return db.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python before 3.11
+        return 0
 
 
 class _Direct:

@@ -7,6 +7,7 @@ a savepoint for each."""
 from django.db import connection
 from django.utils import timezone
 
+from .ingest import Result
 from .models import WireItem, WireVersion, expiry
 
 LOOKUP_CHUNK = 400  # guids and itemids looked up in one query
@@ -19,22 +20,37 @@ def possible():
 
 
 def in_queue(items):
-    """Which of the items' guids and AP itemids the queue holds already, as ingest._ids spells them."""
-    from django.db.models import Q
+    """Which of the items' guids and AP itemids the queue holds already, as ingest._ids spells
+    them: one statement (two arrays on PostgreSQL; on SQLite, as many values as it binds)."""
+    from newsdesk.imports.sql import _parameters, _rows_cursor
 
     from .ingest import _ids
 
     wanted = set().union(*(_ids(data) for data in items)) if items else set()
+    if not wanted:
+        return set()
     guids = sorted(value for kind, value in wanted if kind == "guid")
     itemids = sorted(value for kind, value in wanted if kind == "itemid")
+    qn = connection.ops.quote_name
+    select = f"SELECT {qn('guid')}, {qn('alt_id')} FROM {qn(WireItem._meta.db_table)} WHERE "
     found = set()
-    for start in range(0, max(len(guids), len(itemids)), LOOKUP_CHUNK):
-        some_guids, some_itemids = guids[start:start + LOOKUP_CHUNK], itemids[start:start + LOOKUP_CHUNK]
-        same = Q(guid__in=some_guids) | Q(alt_id__in=some_itemids)
-        for guid, alt_id in WireItem.objects.filter(same).values_list("guid", "alt_id"):
-            found.add(("guid", guid))
-            if alt_id:
-                found.add(("itemid", alt_id))
+    with _rows_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(select + f"{qn('guid')} = ANY(%s::text[]) OR {qn('alt_id')} = ANY(%s::text[])",
+                           [guids, itemids])
+            rows = cursor.fetchall()
+        else:
+            rows, chunk = [], max(_parameters(cursor.db) // 2, LOOKUP_CHUNK)
+            for start in range(0, max(len(guids), len(itemids)), chunk):
+                some_guids, some_itemids = guids[start:start + chunk], itemids[start:start + chunk]
+                cursor.execute(select + f"{qn('guid')} IN ({', '.join(['%s'] * len(some_guids)) or 'NULL'}) OR "
+                               f"{qn('alt_id')} IN ({', '.join(['%s'] * len(some_itemids)) or 'NULL'})",
+                               [*some_guids, *some_itemids])
+                rows += cursor.fetchall()
+    for guid, alt_id in rows:
+        found.add(("guid", guid))
+        if alt_id:
+            found.add(("itemid", alt_id))
     return found & wanted
 
 
@@ -67,11 +83,33 @@ def create(entries, *, channel=None):
              "body_html": row["body_html"], "file": file[:500], "raw": data.raw, "received_at": now}
             for pk, row, (file, data) in zip(ids, rows, entries, strict=True)], returning=False)
     later = placing.written(ids)
-    items = [_instance(pk, row, later.get(pk)) for pk, row in zip(ids, rows, strict=True)]
-    rules.apply_many(items, now)
+    results = [_Created(file, guid=data.guid, version=data.version, headline=data.headline, status=row["status"],
+                        action="created", made=(pk, row, later.get(pk)))
+               for pk, row, (file, data) in zip(ids, rows, entries, strict=True)]
+    routing = rules.enabled(with_tags=True)
+    if routing:  # the rules read the items; otherwise each is made when asked for
+        rules.apply_many([result.item for result in results], now, rules=routing)
     ingest.announce_many(ids)
-    return [ingest.Result(file, guid=data.guid, version=data.version, headline=data.headline, status=item.status,
-                          action="created", item=item) for item, (file, data) in zip(items, entries, strict=True)]
+    return results
+
+
+class _Created(Result):
+    """A new item's Result whose WireItem is made when first asked for: a run that only
+    reports (a folder channel, `wire ingest`) needs none of the model instances."""
+
+    def __init__(self, *args, made, **kwargs):
+        self._made = made  # (id, row, group), as _instance takes them
+        super().__init__(*args, **kwargs)
+
+    @property
+    def item(self):
+        if self._item is None and self._made is not None:
+            self._item, self._made = _instance(*self._made), None
+        return self._item
+
+    @item.setter
+    def item(self, value):
+        self._item = value
 
 
 _FIELDS = [field.attname for field in WireItem._meta.concrete_fields]

@@ -116,22 +116,29 @@ def _take_files(channel, folder, files, read):
     are committed."""
     with transaction.atomic():
         taken = list(zip(files, ingest.take_files(read, channel=channel), strict=True))
-    results = []
+    results, made = [], set()
     for path, file_results in taken:
         refused = [r for r in file_results if r.action == "refused"]
         _move(path, folder / ("refused" if refused else "done"),
-              "\n".join(r.reason for r in refused) if refused else None)
+              "\n".join(r.reason for r in refused) if refused else None, made)
         results.extend(file_results)
     return results
 
 
-def _move(path, into, reason):
-    """Out of the way of the next run: into done/ or refused/ (with the reason beside it)."""
-    into.mkdir(exist_ok=True)
+def _move(path, into, reason, made=None):
+    """Out of the way of the next run: into done/ or refused/ (with the reason beside it).
+    `made`: the folders already made in this run (a batch moves hundreds of files)."""
+    if made is None or into not in made:
+        into.mkdir(exist_ok=True)
+        if made is not None:
+            made.add(into)
     target = into / path.name
-    if target.exists():
+    if os.path.lexists(target):
         target = into / f"{path.stem}-{timezone.now():%Y%m%d%H%M%S%f}{path.suffix}"
-    shutil.move(str(path), target)
+    try:
+        os.rename(path, target)  # the same file system, as done/ mostly is: one call
+    except OSError:
+        shutil.move(str(path), target)
     if reason is not None:
         target.with_name(target.name + ".reason.txt").write_text(reason + "\n", encoding="utf-8")
 

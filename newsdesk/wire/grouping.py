@@ -22,17 +22,16 @@ How it is measured:
   group's first item); `group_score` keeps the similarity, which the item's page shows.
 """
 
-import collections
 import datetime
+import collections
 import functools
 import hashlib
 import heapq
+import json
 import random
 import re
-from array import array
 
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -78,12 +77,14 @@ def _hash(word):
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=4096)
 def _word_row(word):
     """A word's value under each permutation: agency copy repeats most of its words, so each
-    is worked out once (the last 8,192 words, a few MB), not once an item."""
+    is worked out once (the last 4,096 words, about 7 MB), not once an item. A tuple of ints,
+    not an array: the signature's min() then reads them as they are, where an array makes a
+    new int of each value every time (three times the work of the whole signature)."""
     h = _hash(word)
-    return array("Q", [(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
+    return tuple([(a * h + b) % _MERSENNE for a, b in _PERMUTATIONS])
 
 
 def band_keys(words):
@@ -141,8 +142,6 @@ class Batch:
     queue that had no group yet). `keys`: each row's band_keys, or None (worked out here)."""
 
     def __init__(self, rows, now, keys=None):
-        from .models import WireItem
-
         self.now, self.leaders, self.waiting = now, set(), {}
         self.keys = {}
         for n, row in enumerate(rows):
@@ -150,28 +149,39 @@ class Batch:
                 self.keys[n] = keys[n] if keys is not None and keys[n] is not None else band_keys(row["terms"])
         if not self.keys:
             return
-        sharing = _recent_by_key({key for keys in self.keys.values() for key in keys}, now - WINDOW)
+        sharing, candidates = _recent_by_key({key for keys in self.keys.values() for key in keys}, now - WINDOW)
         known = {}  # id: [group_id, word set], for the candidates and the batch so far
         same = {}  # one set object for equal word sets: a story sent many times is measured once
-        found = sorted({pk for pks in sharing.values() for pk in pks})
-        for start in range(0, len(found), 500):
-            for pk, group, words in WireItem.objects.filter(pk__in=found[start:start + 500]).values_list(
-                    "pk", "group_id", "terms"):
-                known[pk] = [group, same.setdefault(frozenset(words), frozenset(words))]
-        # The batch's own items by band, the newest CANDIDATES of each: no more can be among an item's.
-        earlier = collections.defaultdict(lambda: collections.deque(maxlen=CANDIDATES))
+        for pk, group, words in candidates:
+            words = frozenset(json.loads(words) if isinstance(words, str) else words)
+            known[pk] = [group, same.setdefault(words, words)]
+        # An item's candidates are the newest CANDIDATES sharing a band with it: the batch's own
+        # items before it (newer than any in the queue), then those of the queue, which are
+        # the same for items with the same bands (a story sent many times) and found once.
+        earlier, from_queue = {}, {}  # earlier: the batch's ids so far by their bands, in order
+        by_key = collections.defaultdict(set)  # key: the bands of the batch so far that have it
         for n, keys in self.keys.items():
             row, words = rows[n], frozenset(rows[n]["terms"])
             words = same.setdefault(words, words)
-            pool = set().union(*(sharing.get(key, ()) for key in keys), *(earlier[key] for key in keys))
-            near = [pk for pk in heapq.nlargest(CANDIDATES, pool) if pk in known]
+            bands = frozenset(keys)
+            sharing_mine = [earlier[theirs] for theirs in {t for key in bands for t in by_key.get(key, ())}]
+            if len(sharing_mine) == 1:
+                near = sharing_mine[0][:-CANDIDATES - 1:-1]
+            else:
+                near = heapq.nlargest(CANDIDATES, (pk for pks in sharing_mine for pk in pks[-CANDIDATES:]))
+            if len(near) < CANDIDATES:
+                if bands not in from_queue:
+                    from_queue[bands] = heapq.nlargest(CANDIDATES, set().union(*(sharing.get(k, ()) for k in bands)))
+                near += from_queue[bands][:CANDIDATES - len(near)]
+            near = [pk for pk in near if pk in known]  # newest first
             scores = {}
             for pk in near:
                 if known[pk][1] not in scores:
                     scores[known[pk][1]] = _jaccard(words, known[pk][1])
-            best = max(((scores[known[pk][1]], pk, known[pk][0]) for pk in near), default=None)
-            if best and best[0] >= THRESHOLD:
-                score, pk, group = best
+            top = max(scores.values(), default=0.0)
+            if near and top >= THRESHOLD:  # the newest of the most similar
+                pk = next(pk for pk in near if scores[known[pk][1]] == top)
+                score, group = top, known[pk][0]
                 group = group or pk
                 if known[pk][0] != group:  # the first of a new group leads it
                     known[pk][0] = group
@@ -181,42 +191,86 @@ class Batch:
                         self.leaders.add(pk)
                 row["group_id"], row["group_score"] = group, round(score, 3)
             known[_NEW + n] = [row["group_id"], words]
-            for key in keys:
-                earlier[key].append(_NEW + n)
+            if bands not in earlier:
+                for key in bands:
+                    by_key[key].add(bands)
+            earlier.setdefault(bands, []).append(_NEW + n)
         for n, row in enumerate(rows):  # a group led by an item of the batch waits for its id
             if row["group_id"] is not None and row["group_id"] >= _NEW:
                 self.waiting[n] = (row["group_id"] - _NEW, row["group_score"])
                 row["group_id"] = None
 
     def written(self, ids):
-        from .models import WireItem
-
-        _insert_bands([(ids[n], key) for n, keys in self.keys.items() for key in keys], self.now)
-        if self.leaders:
-            WireItem.objects.filter(pk__in=self.leaders).update(group_id=F("pk"))
-        joined = collections.defaultdict(list)
-        for n, (leader, score) in self.waiting.items():
-            joined[ids[leader], score].append(ids[n])
-        for (group, score), pks in joined.items():
-            WireItem.objects.filter(pk__in=pks).update(group_id=group, group_score=score)
+        rows = [(ids[n], keys) for n, keys in self.keys.items()]
+        # (id, group, score) for the rows whose group the insert could not hold; a new leader's
+        # score stays as it is (None).
+        changes = [(pk, pk, None) for pk in sorted(self.leaders)]
+        changes += [(ids[n], ids[leader], score) for n, (leader, score) in self.waiting.items()]
+        _insert_bands(rows, self.now)
+        _set_groups(changes)
         return {ids[n]: (ids[leader], score) for n, (leader, score) in self.waiting.items()}
 
 
 def _insert_bands(rows, at):
-    """(item id, key) rows into Band, a few hundred to a statement (as bulk_create would, without
-    building a model instance for each of an item's 20 bands)."""
+    """(item id, its band keys) into Band in one statement, whatever their number (a batch's
+    items have 20 each): on PostgreSQL two arrays, on SQLite the numbers written into the
+    statement (Python's own ints: nothing there to escape), with no model instance for any."""
     from newsdesk.imports.sql import _rows_cursor
 
     from .models import Band
 
-    table, qn = Band._meta.db_table, connection.ops.quote_name
+    # In the order of the keys: the band index then takes them page by page, not each at a
+    # random place of it (a third of the insert's time on SQLite with a full queue).
+    rows = sorted((key, pk) for pk, keys in rows for key in keys)
+    if not rows:
+        return
+    table, qn = qn_table(Band), connection.ops.quote_name
     at = connection.ops.adapt_datetimefield_value(at)
     with _rows_cursor() as cursor:
-        for start in range(0, len(rows), 300):
-            chunk = rows[start:start + 300]
-            cursor.execute(f"INSERT INTO {qn(table)} (item_id, {qn('key')}, {qn('at')}) VALUES "
-                           + ", ".join(["(%s, %s, %s)"] * len(chunk)),
-                           [value for pk, key in chunk for value in (pk, key, at)])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
+                           f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s",
+                           [_array(pk for _, pk in rows), _array(key for key, _ in rows), at])
+        else:
+            values = ", ".join(f"({int(pk)}, {int(key)})" for key, pk in rows)
+            cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
+                           f"SELECT column1, column2, %s FROM (VALUES {values})", [at])
+
+
+def _set_groups(changes):
+    """(item id, group id, score or None to keep the item's) for items in the queue, in one
+    statement: the groups a batch's insert could not hold."""
+    from newsdesk.imports.sql import _rows_cursor
+
+    from .models import WireItem
+
+    if not changes:
+        return
+    table, qn = qn_table(WireItem), connection.ops.quote_name
+    group, score = qn("group_id"), qn("group_score")
+    with _rows_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} SET {group} = v.g, {score} = CASE WHEN v.keep THEN {table}.{score} ELSE v.s END "
+                f"FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::boolean[]) AS v(id, g, s, keep) "
+                f"WHERE {table}.id = v.id",
+                [[pk for pk, _, _ in changes], [g for _, g, _ in changes], [s for _, _, s in changes],
+                 [s is None for _, _, s in changes]])
+        else:
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(changes))
+            cursor.execute(
+                f"UPDATE {table} SET {group} = v.column2, {score} = CASE WHEN v.column4 THEN {table}.{score} "
+                f"ELSE v.column3 END FROM (VALUES {values}) AS v WHERE {table}.id = v.column1",
+                [value for pk, g, s in changes for value in (pk, g, s, s is None)])
+
+
+def qn_table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _array(numbers):
+    """A PostgreSQL array of whole numbers as its text: one parameter, not one a number."""
+    return "{" + ",".join(map(str, numbers)) + "}"
 
 
 def _jaccard(a, b):
@@ -226,33 +280,49 @@ def _jaccard(a, b):
 
 
 def _recent_by_key(keys, since):
-    """{band key: ids of the newest CANDIDATES items given that band since `since`}: one
-    statement, which reads at most that many index entries a key however common its band
-    (the bands of one story sent many times over)."""
+    """({band key: ids of the newest CANDIDATES items given that band since `since`}, and
+    (id, group_id, terms) of each of those items): one statement on PostgreSQL, two on
+    SQLite, which read at most that many index entries a key however common its band (the
+    bands of one story sent many times over)."""
     from newsdesk.imports.sql import _rows_cursor
 
-    from .models import Band
+    from .models import Band, WireItem
 
-    table, qn = Band._meta.db_table, connection.ops.quote_name
+    table, items, qn = qn_table(Band), qn_table(WireItem), connection.ops.quote_name
+    key, at, group, terms = qn("key"), qn("at"), qn("group_id"), qn("terms")
     since = connection.ops.adapt_datetimefield_value(since)
     found, keys = {}, sorted(keys)
+    if not keys:
+        return found, []
     with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The items' own rows come after the (key, id) pairs, told apart by a NULL key.
             cursor.execute(
-                f"SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
-                f"(SELECT item_id FROM {qn(table)} WHERE {qn('key')} = k.key AND {qn('at')} >= %s "
-                f"ORDER BY {qn('at')} DESC LIMIT {CANDIDATES}) AS b", [keys, since])
+                f"WITH b AS (SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
+                f"(SELECT item_id FROM {table} WHERE {key} = k.key AND {at} >= %s "
+                f"ORDER BY {at} DESC LIMIT {CANDIDATES}) AS b) "
+                f"SELECT b.key, b.item_id, NULL::bigint, NULL::jsonb FROM b UNION ALL "
+                f"SELECT NULL, i.id, i.{group}, i.{terms} FROM {items} i WHERE i.id IN (SELECT item_id FROM b)",
+                [_array(keys), since])
             rows = cursor.fetchall()
-        else:  # SQLite: a compound select of one part a key, 500 parts at most
-            rows, part = [], (f"SELECT * FROM (SELECT {qn('key')}, item_id FROM {qn(table)} WHERE {qn('key')} = %s "
-                              f"AND {qn('at')} >= %s ORDER BY {qn('at')} DESC LIMIT {CANDIDATES})")
-            for start in range(0, len(keys), 400):
-                chunk = keys[start:start + 400]
-                cursor.execute(" UNION ALL ".join([part] * len(chunk)), [v for key in chunk for v in (key, since)])
-                rows += cursor.fetchall()
-    for key, pk in rows:
-        found.setdefault(key, []).append(pk)
-    return found
+            candidates = [(pk, group_id, words) for band, pk, group_id, words in rows if band is None]
+            rows = [(band, pk) for band, pk, _, _ in rows if band is not None]
+        else:  # SQLite: for each key (whole numbers, written into the statement), its ids as one
+            # text; then the items. Two statements, however many keys.
+            cursor.execute(
+                f"WITH k(key) AS (VALUES {', '.join(f'({int(k)})' for k in keys)}) "
+                f"SELECT k.key, (SELECT group_concat(item_id) FROM (SELECT item_id FROM {table} "
+                f"WHERE {table}.{key} = k.key AND {at} >= %s ORDER BY {at} DESC LIMIT {CANDIDATES})) FROM k",
+                [since])
+            rows = [(band, int(pk)) for band, pks in cursor.fetchall() if pks for pk in pks.split(",")]
+            candidates = []
+            if rows:  # whole numbers from the database, written into the statement
+                ids = ", ".join(str(int(pk)) for pk in {pk for _, pk in rows})
+                cursor.execute(f"SELECT id, {group}, {terms} FROM {items} WHERE id IN ({ids})")
+                candidates = cursor.fetchall()
+    for band, pk in rows:
+        found.setdefault(band, []).append(pk)
+    return found, candidates
 
 
 def collapse(items):

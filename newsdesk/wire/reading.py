@@ -61,11 +61,22 @@ def _submit(pool, paths, options):
 
 
 def _done(group, futures, options):
+    """The batch's files as read. The chunks at its end that no reading process has started
+    yet are read here rather than waited for, while the readers finish the first ones: when
+    the readers are behind, this process would only wait, and on two cores the work is then
+    shared by both instead of left to one."""
+    chunks = [group[start:start + CHUNK] for start in range(0, len(group), CHUNK)]
+    found = [None] * len(chunks)
+    for n in reversed(range(len(chunks))):
+        if futures[n] is not None and not futures[n].cancel():
+            break  # a reading process has it, and those before it
+        found[n] = _read(chunks[n], options)
     read = []
-    for start, future in zip(range(0, len(group), CHUNK), futures, strict=True):
-        try:
-            found = future.result() if future is not None else None
-        except Exception:  # noqa: BLE001 - a reading process died (killed, out of memory): read here instead
-            found = None
-        read += found if found is not None else _read(group[start:start + CHUNK], options)
+    for chunk, future, done in zip(chunks, futures, found, strict=True):
+        if done is None and future is not None:
+            try:
+                done = future.result()
+            except Exception:  # noqa: BLE001 - a reading process died (killed, out of memory): read here instead
+                done = None
+        read += done if done is not None else _read(chunk, options)
     return group, read

@@ -66,9 +66,10 @@ def enabled(*, with_tags=False):
     return list(rules.prefetch_related("people", "topics") if with_tags else rules)
 
 
-def apply_many(items, now=None):
-    """apply() for items saved together (a batch of the ingest): the rules are read once."""
-    rules = enabled(with_tags=True)
+def apply_many(items, now=None, *, rules=None):
+    """apply() for items saved together (a batch of the ingest): the rules are read once
+    (`rules`: as enabled(with_tags=True) gives them, if read already)."""
+    rules = enabled(with_tags=True) if rules is None else rules
     if rules:
         for item in items:
             apply(item, now, rules=rules)

@@ -224,6 +224,33 @@ def test_a_reading_process_that_dies_loses_nothing(folder, channel, settings, mo
     assert len(done(folder)) == 4
 
 
+def test_files_a_slow_reading_process_has_not_started_on_are_read_here_instead_of_waited_for(
+        folder, channel, settings, monkeypatch):
+    import os
+    import time
+
+    from newsdesk.wire import reading
+
+    settings.WIRE_WORKERS = 1
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(reading, "CHUNK", 1)
+    here, read, read_here = os.getpid(), ingest.read_with_text, []
+
+    def slow_elsewhere(path, **options):
+        if os.getpid() != here:
+            time.sleep(0.5)  # a reading process with more to do than this one
+        else:
+            read_here.append(path.name)
+        return read(path, **options)
+
+    monkeypatch.setattr(ingest, "read_with_text", slow_elsewhere)
+    for n in range(6):
+        drop(folder, f"{n}.json", ninjs(uri=f"urn:{n}", headline=f"Report {n}"))
+    assert [r.action for r in run(channel).values()] == ["created"] * 6
+    assert len(done(folder)) == 6
+    assert 0 < len(read_here) < 6  # the reading process took some, this one the rest
+
+
 def test_a_long_run_that_lost_its_lease_stops_after_its_batch_and_leaves_the_rest(folder, channel, monkeypatch):
     # Another process took the channel over while this one was busy (its lease ran out): the
     # files not yet taken stay in the folder for that process, not taken by both.
