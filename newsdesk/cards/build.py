@@ -151,6 +151,7 @@ def authors(request, story):
 
 def for_story(request, story):
     url = absolute(request, story.get_absolute_url())
+    summary = description(story.summary)
     people, topics = list(story.people.all()), list(story.topics.all())
     own_image = picture_image(request, story.lead_picture)
     image = own_image or default_image(request)
@@ -159,7 +160,7 @@ def for_story(request, story):
     article = {
         "@context": "https://schema.org", "@type": "NewsArticle", "@id": f"{url}#article",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "url": url, "headline": story.headline, "description": description(story.summary),
+        "url": url, "headline": story.headline, "description": summary,
         "datePublished": iso(story.published_at), "dateModified": iso(modified),
         "inLanguage": story.language or settings.LANGUAGE_CODE,
         "author": authors(request, story), "publisher": organization(request),
@@ -179,7 +180,7 @@ def for_story(request, story):
         properties.append(("article:section", section.name))
     properties += [("article:tag", tag.name) for tag in (*people, *topics)]
     return Card(
-        url=url, title=story.headline, description=description(story.summary), type="article",
+        url=url, title=story.headline, description=summary, type="article",
         image=image, large_image=own_image is not None, properties=[(k, v) for k, v in properties if v],
         data=[article, breadcrumbs(request, *trail, (story.headline, url))],
     )

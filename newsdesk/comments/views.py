@@ -12,7 +12,7 @@ from newsdesk.stories.views import story_page
 
 from . import confirm, services
 from .forms import CommentForm, EditForm, ReportForm
-from .models import Comment
+from .models import Comment, Report
 from .templatetags.comments import SESSION_KEY
 
 
@@ -23,7 +23,7 @@ def wants_json(request):
 def _comment_html(request, comment):
     return render_to_string("comments/_comment.html", {
         "comment": comment, "reply": comment.thread_id is not None, "policy": services.policy(comment.story),
-        "report_form": ReportForm(), "request": request,
+        "report_reasons": Report.Reason.choices, "request": request,
     }, request=request)
 
 

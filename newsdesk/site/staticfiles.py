@@ -26,8 +26,20 @@ class HashedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     the page: WhiteNoise serves plain names from the apps too, with a short max-age.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A name's address, worked out once: the manifest is read once per process, so it
+        # cannot change, and every page links the same few files (a twentieth of an
+        # uncached article page went into working them out again).
+        self._addresses = {}
+
     def url(self, name, force=False):
-        try:
-            return super().url(name, force)
-        except ValueError:  # no manifest entry
-            return self._url(lambda plain_name: plain_name, name, force)
+        key = (name, force)
+        address = self._addresses.get(key)
+        if address is None:
+            try:
+                address = super().url(name, force)
+            except ValueError:  # no manifest entry
+                address = self._url(lambda plain_name: plain_name, name, force)
+            self._addresses[key] = address
+        return address

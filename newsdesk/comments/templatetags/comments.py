@@ -2,8 +2,8 @@ from django import template
 from django.conf import settings
 
 from newsdesk.comments import listing, services
-from newsdesk.comments.forms import CommentForm, ReportForm
-from newsdesk.comments.models import Comment
+from newsdesk.comments.forms import CommentForm
+from newsdesk.comments.models import Comment, Report
 from newsdesk.pagecache.middleware import volatile
 from newsdesk.readers.services import display_name
 
@@ -62,7 +62,7 @@ def comment_section(context, story):
         "preview": context.get("preview", False),
         "policy": story.comment_policy if context.get("preview") else services.policy(story),
         "sorts": Comment.Sort.choices,
-        "report_form": ReportForm(),
+        "report_reasons": Report.Reason.choices,
         "max_length": settings.COMMENTS_MAX_LENGTH,
         "user_display_name": display_name(user) if user.is_authenticated else "",
     }
