@@ -1,7 +1,10 @@
 """Readable, unique URL slugs for headlines and names in any language."""
 
+import functools
 import re
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from slugify import slugify as _slugify
 
 # German and Nordic letters read better spelled out than stripped.
@@ -87,3 +90,23 @@ class SlugPicker:
     def _take(self, slug):
         self.taken.add(slug)
         return slug
+
+
+def address(name, slug=None):
+    """`reverse(name, args=[slug])` (or no args) for the site's pages named by a slug: reversed
+    once for each URLconf and prefix, then filled in, since a page links dozens of them and
+    lists and imports thousands. Slugs are URL-safe as they are (ASCII letters, digits, - and
+    _, as SlugField holds them): nothing to quote."""
+    head, tail = _around_slug(name, slug is not None, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{head}{slug}{tail}" if slug is not None else head
+
+
+_PLACEHOLDER = "_slug_"
+
+
+@functools.lru_cache(maxsize=256)
+def _around_slug(name, with_slug, prefix, urlconf):
+    # `prefix` is what reverse() reads itself: here it keeps one prefix's addresses from another's.
+    if not with_slug:
+        return reverse(name, urlconf=urlconf), ""
+    return tuple(reverse(name, args=[_PLACEHOLDER], urlconf=urlconf).rsplit(_PLACEHOLDER, 1))

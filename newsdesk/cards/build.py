@@ -54,8 +54,15 @@ class Card:
 
 
 def site_root(request):
-    """The site's address without a trailing slash: SITE_URL, else the address asked for."""
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+    """The site's address without a trailing slash: SITE_URL, else the address asked for
+    (worked out once a request: a card asks for it a dozen times, and each asks the
+    allowed hosts again)."""
+    if settings.SITE_URL:
+        return settings.SITE_URL
+    root = getattr(request, "_site_root", None)
+    if root is None:
+        root = request._site_root = f"{request.scheme}://{request.get_host()}"
+    return root
 
 
 def absolute(request, url):

@@ -22,6 +22,7 @@ from newsdesk.live import events
 from newsdesk.pagecache.middleware import tag
 from newsdesk.people import services as people
 from newsdesk.people.models import Person, Topic
+from newsdesk.slugs import address
 from newsdesk.stories import body
 from newsdesk.stories.models import Section, Story, load_tags
 
@@ -236,7 +237,7 @@ FEEDS = [StoryFeed, RiverFeed, SectionFeed, PersonFeed, TopicFeed]
 
 
 def feed_url(name, fmt, slug=None):
-    return reverse(f"feeds:{name}-{fmt}", args=[slug] if slug else [])
+    return address(f"feeds:{name}-{fmt}", slug or None)
 
 
 def links(name, title, slug=None):

@@ -1,7 +1,6 @@
 from django.db import models
-from django.urls import reverse
 
-from newsdesk.slugs import unique_slug
+from newsdesk.slugs import address, unique_slug
 
 
 class Tag(models.Model):
@@ -52,7 +51,7 @@ class Person(Tag):
         verbose_name_plural = "people"
 
     def get_absolute_url(self):
-        return reverse("people:person", args=[self.slug])
+        return address("people:person", self.slug)
 
     @property
     def alias_list(self):
@@ -73,7 +72,7 @@ class Topic(Tag):
     fallback_slug = "topic"
 
     def get_absolute_url(self):
-        return reverse("people:topic", args=[self.slug])
+        return address("people:topic", self.slug)
 
 
 class SlugRedirect(models.Model):

@@ -38,3 +38,30 @@ def test_a_long_headline_is_cut_at_a_word():
     story = make_article(headline="word " * 40)
 
     assert len(story.slug) <= 80 and not story.slug.endswith("-") and story.slug.endswith("word")
+
+
+@pytest.mark.django_db
+def test_addresses_worked_out_once_follow_the_site_s_prefix(settings):
+    """Addresses of stories, sections, people, topics and feeds are reversed once and filled
+    in: behind a prefix (a site served under /news/) they carry it, and without it they do not."""
+    from django.urls import reverse, set_script_prefix
+
+    from newsdesk.feeds.feeds import feed_url
+    from newsdesk.people.models import Topic
+    from newsdesk.stories.models import Section
+
+    story = make_article(headline="Harbour ferry returns")
+    section, person, topic = Section.named("World"), Person.objects.create(name="Ada Lovelace"), Topic.objects.create(name="Ferries")
+    expected = lambda: [reverse("stories:article", args=[story.slug]), reverse("stories:section", args=[section.slug]),  # noqa: E731
+                        reverse("people:person", args=[person.slug]), reverse("people:topic", args=[topic.slug]),
+                        reverse("feeds:section-rss", args=[section.slug]), reverse("feeds:site-atom")]
+    got = lambda: [story.get_absolute_url(), section.get_absolute_url(), person.get_absolute_url(),  # noqa: E731
+                   topic.get_absolute_url(), feed_url("section", "rss", section.slug), feed_url("site", "atom")]
+    assert got() == expected() == [f"/articles/{story.slug}/", f"/sections/{section.slug}/", f"/people/{person.slug}/",
+                                   f"/topics/{topic.slug}/", f"/sections/{section.slug}/feed/", "/feed/atom/"]
+    try:
+        set_script_prefix("/news/")
+        assert got() == expected() and all(url.startswith("/news/") for url in got())
+    finally:
+        set_script_prefix("/")
+    assert got()[0] == f"/articles/{story.slug}/"
