@@ -70,6 +70,20 @@ def test_anonymous_visitors_see_sign_in_links_that_come_back(client):
     assert "Sign out" not in html
 
 
+def test_each_page_s_sign_in_links_come_back_to_that_page(client):
+    """The guest's links are kept rendered once: each page still gets its own way back."""
+    first, second = make_article(headline="Harbour ferry returns"), make_article(headline="Budget vote")
+    for path, back in [(first.get_absolute_url(), first.get_absolute_url()), ("/", "/"),
+                       (second.get_absolute_url(), second.get_absolute_url()),
+                       ("/search/?q=ferry&section=world", "/search/%3Fq%3Dferry%26section%3Dworld")]:
+        html = client.get(path).content.decode()
+        masthead = html[html.index("<header"):html.index("</header>")]
+        assert f'href="/account/login/?next={back}">Sign in</a>' in masthead, path
+        assert f'href="/account/signup/?next={back}">Create account</a>' in masthead, path
+    login = client.get("/account/login/").content.decode()
+    assert 'href="/account/login/">Sign in</a>' in login[login.index("<header"):login.index("</header>")]
+
+
 def test_signed_in_readers_see_their_name_and_a_sign_out_button(client):
     client.force_login(make_reader())
 
