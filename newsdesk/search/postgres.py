@@ -153,10 +153,10 @@ def windows(top):
 FIRST_IDS = 2_048
 # Expected matches in the older stories up to which they are asked in one query (the GIN index
 # for the words alone, every match read): each match is a row of the table read, mostly from
-# outside PostgreSQL's buffers, so beyond a few thousand the windows, which read about the
-# newest thousand, cost less (two words expected at 14,000: 81 ms of the server's time at
-# once, 19 window by window).
-AT_ONCE = 4_000
+# outside PostgreSQL's buffers (two words with 3,657 matches there read 3,456 pages), so beyond
+# a couple of thousand the windows, which read about the newest thousand or two, cost less
+# (two words expected at 14,000: 81 ms of the server's time at once, 19 window by window).
+AT_ONCE = 2_000
 # A search's statements are planned for what the planner expects, which for a word's older
 # stories can pass jit_above_cost: compiling them then took 40 ms, more than the search.
 NO_JIT = "SET LOCAL jit = off; "
