@@ -90,12 +90,10 @@ def _tags_sql(count):
 
 
 def documents_of(stories):
-    """The documents of `stories` already read, with their people and topics (load_tags): a
-    page of results, whose snippets are made from them."""
-    found = []
-    for story in stories:
-        tags = [*story.people.all(), *story.topics.all()]
-        found.append(Document(
-            story.pk, story.language or settings.LANGUAGE_CODE, plain(story.headline), plain(story.standfirst),
-            plain(body.html_to_text(story.body)), plain("\n".join(tag.name for tag in tags)), "", story.section_id))
-    return found
+    """The documents of `stories` already read: a page of results, whose snippets are made
+    from them. Without their people and topics, which no snippet shows."""
+    return [
+        Document(story.pk, story.language or settings.LANGUAGE_CODE, plain(story.headline), plain(story.standfirst),
+                 plain(body.html_to_text(story.body)), "", "", story.section_id)
+        for story in stories
+    ]

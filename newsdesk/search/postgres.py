@@ -103,13 +103,20 @@ def configs():
     return _configs_and_top()[0]
 
 
+# The configurations in the index (a CTE `c` of them, and a NULL), found by skipping through
+# the index on them.
+_CONFIGS_CTE = (
+    f"RECURSIVE c(config) AS ((SELECT config FROM {TABLE} ORDER BY config LIMIT 1) UNION ALL"
+    f" SELECT (SELECT e.config FROM {TABLE} e WHERE e.config > c.config ORDER BY e.config LIMIT 1)"
+    " FROM c WHERE c.config IS NOT NULL)"
+)
+
+
 def _configs_and_top():
     """configs(), and the newest story id in the index (None when it is empty): one question."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH RECURSIVE c(config) AS ((SELECT config FROM {TABLE} ORDER BY config LIMIT 1) UNION ALL"
-            f" SELECT (SELECT e.config FROM {TABLE} e WHERE e.config > c.config ORDER BY e.config LIMIT 1)"
-            " FROM c WHERE c.config IS NOT NULL) SELECT array(SELECT config::text FROM c WHERE config IS NOT NULL),"
+            f"WITH {_CONFIGS_CTE} SELECT array(SELECT config::text FROM c WHERE config IS NOT NULL),"
             f" (SELECT max(story_id) FROM {TABLE})"
         )
         names, top = cursor.fetchone()
@@ -149,14 +156,17 @@ def windows(top):
 
 # The newest ids a search reads first, in one window (at least these): what it finds there
 # tells how many matches the older stories hold. Few: a common word's matches in them are all
-# read (the planner, counting the window's ids and its blocks' words both, expects few).
+# read.
 FIRST_IDS = 2_048
 # Expected matches in the older stories up to which they are asked in one query (the GIN index
-# for the words alone, every match read): on a million stories, two words with 9,000 matches
-# took 18 ms of the server's time that way and 28 window by window. Not much more: the
-# expectation comes from a few thousand stories, and a section's common word expected at
-# 30,000 took 420 ms.
-AT_ONCE = 10_000
+# for the words alone, every match read): each match is a row of the table read, mostly from
+# outside PostgreSQL's buffers (two words with 3,657 matches there read 3,456 pages), so beyond
+# a couple of thousand the windows, which read about the newest thousand or two, cost less
+# (two words expected at 14,000: 81 ms of the server's time at once, 19 window by window).
+AT_ONCE = 2_000
+# A search's statements are planned for what the planner expects, which for a word's older
+# stories can pass jit_above_cost: compiling them then took 40 ms, more than the search.
+NO_JIT = "SET LOCAL jit = off; "
 
 
 def find(query, filters, now, *, candidates, limit):
@@ -222,28 +232,36 @@ class _Search:
         read again where they are (their ctid, in the same statement): sorting 1,800 rows with
         their documents took longer than reading them."""
         # The published time as seconds: read as datetimes, a thousand of them took 5 ms here.
-        cursor.execute(f"SELECT c.story_id, ts_rank_cd(d.document, {self.ranked}), extract(epoch FROM c.published_at)::float8"
+        # (NO_JIT and the statement in one message: one transaction, one round trip.)
+        cursor.execute(f"{NO_JIT}SELECT c.story_id, ts_rank_cd(d.document, {self.ranked}), extract(epoch FROM c.published_at)::float8"
                        f" FROM ({sql}) c JOIN {TABLE} d ON d.ctid = c.ctid", [*self.rankparams, *params])
+        cursor.nextset()
         return cursor.fetchall()
 
     def windows(self, cursor, windows, count):
         """The `count` newest matches in these windows, newest first: one query for each window,
         each in its own LIMIT, under one LIMIT, so that the windows after the one that completes
-        them are not run. In each, the planner walks the window's stories for a common word or
-        asks the GIN index for the words and the window's blocks; the section is asked as a word
-        too, so that the index finds the section's matches of the window alone (a misjudged
-        count costs one window at most). The query is written out in each, not in a CTE: its
-        words are then known to the planner. The story table is read through its story_search
-        index."""
+        them are not run. In each, the GIN index is asked for the words and, as a second
+        condition, the window's blocks: two scan keys, each skipping to where the other is,
+        so the words' matches are read in the window alone (one tsquery of both walked every
+        story of the window's blocks: 22 ms for a window of 390,000 ids, 4 as two). The window
+        is not also asked as a range of ids: the planner then added a bitmap of the primary key
+        (7 ms for 82,000 ids), counting the window twice. With a section it is, for the
+        (section_id, story_id) index. The section is asked as a word too, so that the index
+        finds the section's matches of the window alone (a misjudged count costs one window at
+        most). The query is written out in each, not in a CTE: its words are then known to the
+        planner. The story table is read through its story_search index."""
         tsquery, tsparams = self._words(self.in_window)
+        ids = " AND e.story_id BETWEEN %s AND %s" if self.section else ""
         branches, params = [], []
         for low, high, words in windows:
             branches.append(
                 f"(SELECT e.story_id, e.ctid, s.published_at FROM (SELECT e.story_id, e.ctid FROM {TABLE} e"
-                f" WHERE e.document @@ ({tsquery} && to_tsquery('simple', %s)) AND e.story_id BETWEEN %s AND %s{self.section}"
+                f" WHERE e.document @@ {tsquery} AND e.document @@ to_tsquery('simple', %s){self.section}{ids}"
                 f" ORDER BY e.story_id DESC) e {self.story} LIMIT %s)"
             )
-            params += [*tsparams, " | ".join(words), low, high, *self.section_params, *self.params, count]
+            params += [*tsparams, " | ".join(words), *self.section_params, *([low, high] if ids else []), *self.params,
+                       count]
         return self._ranked(f"SELECT * FROM ({' UNION ALL '.join(branches)}) u LIMIT %s", [*params, count], cursor)
 
     def older(self, cursor, below, count):
@@ -262,12 +280,19 @@ def marked(query, documents):
     `documents` of a page of results."""
     if not documents:
         return {}
-    tsquery, tsparams = _tsquery(query)
     marks = f"StartSel={START}, StopSel={STOP}"
     options = f"{marks}, MaxWords=40, MinWords=20, MaxFragments=2, FragmentDelimiter=\" … \""
     rows = ", ".join(["(%s::bigint, %s::regconfig, %s::text, %s::text)"] * len(documents))
+    # The query as _tsquery() makes it (each configuration's reading, any of them), the
+    # configurations found in the same statement: one round trip less than asking configs().
+    # A tsquery's text reads back as the same tsquery; an empty one is left out, as || does.
+    tsquery, tsparams = (
+        "(SELECT coalesce(string_agg('(' || t::text || ')', ' | ') FILTER (WHERE t::text <> ''), '')::tsquery"
+        " FROM (SELECT websearch_to_tsquery(c.config, %s) AS t FROM c WHERE c.config IS NOT NULL) x)",
+        [query.websearch()],
+    )
     sql = (
-        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS query) "
+        f"WITH {_CONFIGS_CTE}, q AS MATERIALIZED (SELECT {tsquery} AS query) "
         "SELECT v.id, ts_headline(v.config, v.headline, q.query, %s),"
         f" ts_headline(v.config, v.text, q.query, %s) FROM (VALUES {rows}) v (id, config, headline, text) CROSS JOIN q"
     )
