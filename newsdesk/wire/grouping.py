@@ -89,13 +89,10 @@ def _word_row(word):
 
 def band_keys(words):
     """The item's MinHash signature cut into bands, each band hashed to one signed 64-bit key."""
-    signature = list(map(min, zip(*map(_word_row, words))))
-    keys = []
-    for band in range(BANDS):
-        part = ",".join(map(str, signature[band * ROWS:(band + 1) * ROWS]))
-        digest = hashlib.blake2b(f"{band}:{part}".encode(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+    signature = list(map(str, map(min, *map(_word_row, words))))  # each hash's least over the words
+    return [int.from_bytes(hashlib.blake2b(f"{band}:{','.join(signature[band * ROWS:(band + 1) * ROWS])}".encode(),
+                                           digest_size=8).digest(), "big", signed=True)
+            for band in range(BANDS)]
 
 
 def place(item, now=None):
@@ -306,7 +303,9 @@ def _recent_by_key(keys, since):
                 [_array(keys), since])
             rows = cursor.fetchall()
             candidates = [(pk, group_id, words) for band, pk, group_id, words in rows if band is None]
-            rows = [(band, pk) for band, pk, _, _ in rows if band is not None]
+            for band, pk, _, _ in rows:
+                if band is not None:
+                    found.setdefault(band, []).append(pk)
         else:  # SQLite: for each key (whole numbers, written into the statement), its ids as one
             # text; then the items. Two statements, however many keys.
             cursor.execute(
@@ -314,14 +313,12 @@ def _recent_by_key(keys, since):
                 f"SELECT k.key, (SELECT group_concat(item_id) FROM (SELECT item_id FROM {table} "
                 f"WHERE {table}.{key} = k.key AND {at} >= %s ORDER BY {at} DESC LIMIT {CANDIDATES})) FROM k",
                 [since])
-            rows = [(band, int(pk)) for band, pks in cursor.fetchall() if pks for pk in pks.split(",")]
+            found = {band: list(map(int, pks.split(","))) for band, pks in cursor.fetchall() if pks}
             candidates = []
-            if rows:  # whole numbers from the database, written into the statement
-                ids = ", ".join(str(int(pk)) for pk in {pk for _, pk in rows})
+            if found:  # whole numbers from the database, written into the statement
+                ids = ", ".join(map(str, set().union(*found.values())))
                 cursor.execute(f"SELECT id, {group}, {terms} FROM {items} WHERE id IN ({ids})")
                 candidates = cursor.fetchall()
-    for band, pk in rows:
-        found.setdefault(band, []).append(pk)
     return found, candidates
 
 
