@@ -317,7 +317,8 @@ def _recent_by_key(keys, since):
             found = {band: list(map(int, pks.split(","))) for band, pks in cursor.fetchall() if pks}
             candidates = []
             if found:
-                cursor.execute(f"SELECT id, {group}, {terms} FROM {items} WHERE id IN (SELECT value FROM json_each(%s))",
+                cursor.execute(f"SELECT id, {group}, {terms} FROM {items} "
+                               f"WHERE id IN (SELECT value FROM json_each(%s))",
                                [json.dumps(list(set().union(*found.values())))])
                 candidates = cursor.fetchall()
     return found, candidates
