@@ -56,9 +56,13 @@ _rng = random.Random(17)  # fixed: signatures must agree between processes and r
 _PERMUTATIONS = [(_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(BANDS * ROWS)]
 
 
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+
+
 def first_paragraph(html):
-    match = re.search(r"<p\b[^>]*>(.*?)</p>", html or "", re.S | re.I)
-    return strip_tags(match.group(1) if match else (html or "")[:1000])
+    match = _FIRST_PARAGRAPH.search(html or "")
+    text = match.group(1) if match else (html or "")[:1000]
+    return strip_tags(text) if "<" in text else text  # strip_tags gives text without tags as it is
 
 
 def terms(headline, body_html):
