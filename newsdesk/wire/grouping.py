@@ -281,7 +281,8 @@ def _jaccard(a, b):
 
 
 def _recent_by_key(keys, since):
-    """({band key: ids of the newest CANDIDATES items given that band since `since`}, and
+    """({band key: ids of the newest CANDIDATES items given that band since `since`, in no
+    particular order}, and
     (id, group_id, terms) of each of those items): one statement on PostgreSQL, two on
     SQLite, which read at most that many index entries a key however common its band (the
     bands of one story sent many times over)."""
@@ -297,19 +298,20 @@ def _recent_by_key(keys, since):
         return found, []
     with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The items' own rows come after the (key, id) pairs, told apart by a NULL key.
+            # A row for each key, its ids as one text (thousands of rows were most of the time
+            # of the client, and of the server sending them); then the items' own rows, told
+            # apart by a NULL key.
             cursor.execute(
                 f"WITH b AS (SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
                 f"(SELECT item_id FROM {table} WHERE {key} = k.key AND {at} >= %s "
                 f"ORDER BY {at} DESC LIMIT {CANDIDATES}) AS b) "
-                f"SELECT b.key, b.item_id, NULL::bigint, NULL::jsonb FROM b UNION ALL "
-                f"SELECT NULL, i.id, i.{group}, i.{terms} FROM {items} i WHERE i.id IN (SELECT item_id FROM b)",
+                f"SELECT b.key, string_agg(b.item_id::text, ','), NULL::bigint, NULL::jsonb FROM b GROUP BY b.key "
+                f"UNION ALL SELECT NULL, i.id::text, i.{group}, i.{terms} FROM {items} i "
+                f"WHERE i.id IN (SELECT item_id FROM b)",
                 [_array(keys), since])
             rows = cursor.fetchall()
-            candidates = [(pk, group_id, words) for band, pk, group_id, words in rows if band is None]
-            for band, pk, _, _ in rows:
-                if band is not None:
-                    found.setdefault(band, []).append(pk)
+            candidates = [(int(pk), group_id, words) for band, pk, group_id, words in rows if band is None]
+            found = {band: list(map(int, pks.split(","))) for band, pks, _, _ in rows if band is not None}
         else:  # SQLite: for each key, its ids as one text; then the items. Two statements,
             # however many keys, each given its numbers as one JSON array (the same statement
             # each time: prepared once).
