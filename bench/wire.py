@@ -13,7 +13,8 @@ which must be migrated and empty of wire items. Three parts:
   does: read, validate, store each item with its version, announce it, move the file to
   done/). Items in the queue per second, per format, with the process's CPU time and, apart,
   that of the reading processes (WIRE_WORKERS; what the process read itself, when they were
-  behind, is in its own). The reference, in the same run:
+  behind, is in its own) and, on PostgreSQL, of the server process that stored them. The
+  reference, in the same run:
   --reference-items more files of each format stored one item at a time (ingest.store), 200
   files to a transaction, as a channel took them before a batch's new items went in together.
 * latency: a real `newsdesk serve` (the channels run inside it) and a client reading
