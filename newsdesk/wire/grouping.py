@@ -282,10 +282,9 @@ def _jaccard(a, b):
 
 def _recent_by_key(keys, since):
     """({band key: ids of the newest CANDIDATES items given that band since `since`, in no
-    particular order}, and
-    (id, group_id, terms) of each of those items): one statement on PostgreSQL, two on
-    SQLite, which read at most that many index entries a key however common its band (the
-    bands of one story sent many times over)."""
+    particular order}, and (id, group_id, terms) of each of those items): one statement on
+    PostgreSQL, two on SQLite, which read at most that many index entries a key however
+    common its band (the bands of one story sent many times over)."""
     from newsdesk.imports.sql import _rows_cursor
 
     from .models import Band, WireItem
