@@ -229,9 +229,9 @@ def _insert_bands(rows, at):
     at = connection.ops.adapt_datetimefield_value(at)
     with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
+            keys, pks = zip(*rows)
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
-                           f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s",
-                           [_array(pk for _, pk in rows), _array(key for key, _ in rows), at])
+                           f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s", [_array(pks), _array(keys), at])
         else:  # one JSON array: SQLite reads it in less than it parses the same numbers as SQL
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
                            f"SELECT json_extract(value, '$[1]'), json_extract(value, '$[0]'), %s FROM json_each(%s)",
