@@ -13,7 +13,8 @@ which must be migrated and empty of wire items. Three parts:
   does: read, validate, store each item with its version, announce it, move the file to
   done/). Items in the queue per second, per format, with the process's CPU time and, apart,
   that of the reading processes (WIRE_WORKERS; what the process read itself, when they were
-  behind, is in its own). The reference, in the same run:
+  behind, is in its own) and, on PostgreSQL, of the server process that stored them. The
+  reference, in the same run:
   --reference-items more files of each format stored one item at a time (ingest.store), 200
   files to a transaction, as a channel took them before a batch's new items went in together.
 * latency: a real `newsdesk serve` (the channels run inside it) and a client reading
@@ -143,10 +144,11 @@ def part_ingest(count, made, workdir, reference_count=500):
         write_files(folder, kind, count, made)
         channel = Channel.objects.create(name=f"bench {kind}", kind=Channel.Kind.FOLDER, path=str(folder))
         before = WireItem.objects.count()
-        readers = _children_cpu()
-        cpu, started = time.process_time(), time.monotonic()
+        readers, server_cpu = _children_cpu(), server_clock()
+        cpu, started, server = time.process_time(), time.monotonic(), server_cpu()
         run = channels.run_channel(channel.pk) or []
         seconds, cpu = time.monotonic() - started, time.process_time() - cpu
+        server = server_cpu() - server if server is not None else None
         readers = _children_cpu() - readers  # the reading processes, ended with the run
         actions = {}
         for r in run:
@@ -154,19 +156,43 @@ def part_ingest(count, made, workdir, reference_count=500):
         created = WireItem.objects.count() - before
         results[kind] = {
             "files": count, "items": created, "actions": actions, "seconds": seconds, "cpu_seconds": cpu,
-            "readers_cpu_seconds": readers,
+            "readers_cpu_seconds": readers, "server_cpu_seconds": server,
             "items_per_s": created / seconds if seconds else None,
             "examples": [name for name, _ in made[kind]], "load_average": load_average(),
         }
         reference = _item_by_item(kind, min(count, reference_count), made, workdir, start=count)
         results[kind]["reference"] = reference
         print(f"  {kind}: {created:,} items of {count:,} files in {seconds:.1f} s = {created / seconds:,.0f}/s "
-              f"(CPU {cpu:.1f} s, reading processes {readers:.1f} s; {actions}; load {load_average()}); "
+              f"(CPU {cpu:.1f} s, reading processes {readers:.1f} s{_server_text(server)}; {actions}; "
+              f"load {load_average()}); "
               f"reference, item by item: "
               f"{reference['items_per_s']:,.0f}/s (CPU {reference['cpu_seconds']:.1f} s for {reference['items']:,})",
               flush=True)
         shutil.rmtree(folder, ignore_errors=True)
     return results
+
+
+def server_clock():
+    """A function giving the CPU seconds of the PostgreSQL server process of this connection
+    so far (its /proc/PID/schedstat), or None where it cannot be read (SQLite, a server
+    elsewhere, another user's)."""
+    if connection.vendor != "postgresql":
+        return lambda: None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        path = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+
+    def read():
+        try:
+            return int(path.read_text().split()[0]) / 1e9  # nanoseconds on a CPU
+        except (OSError, ValueError, IndexError):
+            return None
+
+    return read
+
+
+def _server_text(seconds):
+    return f", database server {seconds:.1f} s" if seconds is not None else ""
 
 
 def _children_cpu():

@@ -52,13 +52,10 @@ class _Table:
         if field.get_internal_type() == "JSONField":
             # The JSON's text, which both databases take for the column as it is (what
             # get_db_prep_save would give by way of an adapter and its own dumps).
-            encoder = field.encoder
-            return lambda value, db: json.dumps(value, cls=encoder)
+            return _json_text(field.encoder)
         if field.get_internal_type() == "DateTimeField":
             if connection.vendor == "sqlite" and settings.USE_TZ:
-                # What adapt_datetimefield_value gives, without its checks and lookups each time.
-                zone = connection.timezone
-                return lambda value, db: str(value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value)
+                return _sqlite_datetime(connection.timezone)
             return lambda value, db: db.ops.adapt_datetimefield_value(value)
         return field.get_db_prep_save
 
@@ -132,6 +129,41 @@ class _Table:
             elif returning:
                 ids.append(db.ops.last_insert_id(cursor, self.model._meta.db_table, self.pk.column))
         return ids
+
+
+def _json_text(encoder):
+    """(value, database) -> json.dumps(value, cls=encoder). A list of strings (names, words),
+    the commonest value, is written straight by the encoder's own quoting, not through a new
+    encoder each time."""
+    encode = (encoder or json.JSONEncoder)().encode
+    if encoder is not None:
+        return lambda value, db: encode(value)
+    quote = json.encoder.encode_basestring_ascii
+
+    def to_db(value, db):
+        if type(value) is list:
+            try:
+                return "[" + ", ".join(map(quote, value)) + "]"
+            except TypeError:  # not all strings
+                pass
+        return encode(value)
+
+    return to_db
+
+
+def _sqlite_datetime(zone):
+    """(value, database) -> what adapt_datetimefield_value gives on SQLite, without its checks
+    and lookups each time; a row's times are mostly the batch's one moment, worked out once."""
+    last = [(None, None)]  # (the value, its text): one tuple, replaced whole
+
+    def to_db(value, db):
+        seen, text = last[0]
+        if value is not seen:
+            text = str(value.astimezone(zone).replace(tzinfo=None) if value.tzinfo else value)
+            last[0] = (value, text)
+        return text
+
+    return to_db
 
 
 def _parameters(db):

@@ -67,12 +67,13 @@ def create(entries, *, channel=None):
     if not entries:
         return []
     now = timezone.now()
+    expires, channel_id = expiry(now), channel.pk if channel is not None else None
     rows, keys = [], []
     for _, data in entries:
         row = ingest._fields(data)
         words, bands = ingest.words_of(data)
-        row.update(guid=data.guid[:500], channel_id=channel.pk if channel is not None else None, received_at=now,
-                   updated_at=now, expires_at=expiry(now), terms=words, group_id=None, group_score=None)
+        row.update(guid=data.guid[:500], channel_id=channel_id, received_at=now, updated_at=now, expires_at=expires,
+                   terms=words, group_id=None, group_score=None)
         rows.append(row)
         keys.append(bands)
     placing = grouping.Batch(rows, now, keys)  # sets each row's group, where it can be known before the insert

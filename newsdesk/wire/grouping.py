@@ -56,9 +56,13 @@ _rng = random.Random(17)  # fixed: signatures must agree between processes and r
 _PERMUTATIONS = [(_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(BANDS * ROWS)]
 
 
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+
+
 def first_paragraph(html):
-    match = re.search(r"<p\b[^>]*>(.*?)</p>", html or "", re.S | re.I)
-    return strip_tags(match.group(1) if match else (html or "")[:1000])
+    match = _FIRST_PARAGRAPH.search(html or "")
+    text = match.group(1) if match else (html or "")[:1000]
+    return strip_tags(text) if "<" in text else text  # strip_tags gives text without tags as it is
 
 
 def terms(headline, body_html):
@@ -89,13 +93,10 @@ def _word_row(word):
 
 def band_keys(words):
     """The item's MinHash signature cut into bands, each band hashed to one signed 64-bit key."""
-    signature = list(map(min, zip(*map(_word_row, words))))
-    keys = []
-    for band in range(BANDS):
-        part = ",".join(map(str, signature[band * ROWS:(band + 1) * ROWS]))
-        digest = hashlib.blake2b(f"{band}:{part}".encode(), digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+    signature = list(map(str, map(min, *map(_word_row, words))))  # each hash's least over the words
+    return [int.from_bytes(hashlib.blake2b(f"{band}:{','.join(signature[band * ROWS:(band + 1) * ROWS])}".encode(),
+                                           digest_size=8).digest(), "big", signed=True)
+            for band in range(BANDS)]
 
 
 def place(item, now=None):
@@ -213,8 +214,8 @@ class Batch:
 
 def _insert_bands(rows, at):
     """(item id, its band keys) into Band in one statement, whatever their number (a batch's
-    items have 20 each): on PostgreSQL two arrays, on SQLite the numbers written into the
-    statement (Python's own ints: nothing there to escape), with no model instance for any."""
+    items have 20 each): on PostgreSQL two arrays, on SQLite one JSON array of the pairs, with
+    no model instance for any."""
     from newsdesk.imports.sql import _rows_cursor
 
     from .models import Band
@@ -228,13 +229,13 @@ def _insert_bands(rows, at):
     at = connection.ops.adapt_datetimefield_value(at)
     with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
+            keys, pks = zip(*rows)
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
-                           f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s",
-                           [_array(pk for _, pk in rows), _array(key for key, _ in rows), at])
-        else:
-            values = ", ".join(f"({int(pk)}, {int(key)})" for key, pk in rows)
+                           f"SELECT unnest(%s::bigint[]), unnest(%s::bigint[]), %s", [_array(pks), _array(keys), at])
+        else:  # one JSON array: SQLite reads it in less than it parses the same numbers as SQL
             cursor.execute(f"INSERT INTO {table} (item_id, {qn('key')}, {qn('at')}) "
-                           f"SELECT column1, column2, %s FROM (VALUES {values})", [at])
+                           f"SELECT json_extract(value, '$[1]'), json_extract(value, '$[0]'), %s FROM json_each(%s)",
+                           [at, json.dumps(rows)])
 
 
 def _set_groups(changes):
@@ -280,10 +281,10 @@ def _jaccard(a, b):
 
 
 def _recent_by_key(keys, since):
-    """({band key: ids of the newest CANDIDATES items given that band since `since`}, and
-    (id, group_id, terms) of each of those items): one statement on PostgreSQL, two on
-    SQLite, which read at most that many index entries a key however common its band (the
-    bands of one story sent many times over)."""
+    """({band key: ids of the newest CANDIDATES items given that band since `since`, in no
+    particular order}, and (id, group_id, terms) of each of those items): one statement on
+    PostgreSQL, two on SQLite, which read at most that many index entries a key however
+    common its band (the bands of one story sent many times over)."""
     from newsdesk.imports.sql import _rows_cursor
 
     from .models import Band, WireItem
@@ -296,32 +297,35 @@ def _recent_by_key(keys, since):
         return found, []
     with _rows_cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The items' own rows come after the (key, id) pairs, told apart by a NULL key.
+            # A row for each key, its ids as one text (thousands of rows were most of the time
+            # of the client, and of the server sending them); then the items' own rows, told
+            # apart by a NULL key.
             cursor.execute(
                 f"WITH b AS (SELECT k.key, b.item_id FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL "
                 f"(SELECT item_id FROM {table} WHERE {key} = k.key AND {at} >= %s "
                 f"ORDER BY {at} DESC LIMIT {CANDIDATES}) AS b) "
-                f"SELECT b.key, b.item_id, NULL::bigint, NULL::jsonb FROM b UNION ALL "
-                f"SELECT NULL, i.id, i.{group}, i.{terms} FROM {items} i WHERE i.id IN (SELECT item_id FROM b)",
+                f"SELECT b.key, string_agg(b.item_id::text, ','), NULL::bigint, NULL::jsonb FROM b GROUP BY b.key "
+                f"UNION ALL SELECT NULL, i.id::text, i.{group}, i.{terms} FROM {items} i "
+                f"WHERE i.id IN (SELECT item_id FROM b)",
                 [_array(keys), since])
             rows = cursor.fetchall()
-            candidates = [(pk, group_id, words) for band, pk, group_id, words in rows if band is None]
-            rows = [(band, pk) for band, pk, _, _ in rows if band is not None]
-        else:  # SQLite: for each key (whole numbers, written into the statement), its ids as one
-            # text; then the items. Two statements, however many keys.
+            candidates = [(int(pk), group_id, words) for band, pk, group_id, words in rows if band is None]
+            found = {band: list(map(int, pks.split(","))) for band, pks, _, _ in rows if band is not None}
+        else:  # SQLite: for each key, its ids as one text; then the items. Two statements,
+            # however many keys, each given its numbers as one JSON array (the same statement
+            # each time: prepared once).
             cursor.execute(
-                f"WITH k(key) AS (VALUES {', '.join(f'({int(k)})' for k in keys)}) "
+                f"WITH k(key) AS (SELECT value FROM json_each(%s)) "
                 f"SELECT k.key, (SELECT group_concat(item_id) FROM (SELECT item_id FROM {table} "
                 f"WHERE {table}.{key} = k.key AND {at} >= %s ORDER BY {at} DESC LIMIT {CANDIDATES})) FROM k",
-                [since])
-            rows = [(band, int(pk)) for band, pks in cursor.fetchall() if pks for pk in pks.split(",")]
+                [json.dumps(keys), since])
+            found = {band: list(map(int, pks.split(","))) for band, pks in cursor.fetchall() if pks}
             candidates = []
-            if rows:  # whole numbers from the database, written into the statement
-                ids = ", ".join(str(int(pk)) for pk in {pk for _, pk in rows})
-                cursor.execute(f"SELECT id, {group}, {terms} FROM {items} WHERE id IN ({ids})")
+            if found:
+                cursor.execute(f"SELECT id, {group}, {terms} FROM {items} "
+                               f"WHERE id IN (SELECT value FROM json_each(%s))",
+                               [json.dumps(list(set().union(*found.values())))])
                 candidates = cursor.fetchall()
-    for band, pk in rows:
-        found.setdefault(band, []).append(pk)
     return found, candidates
 
 

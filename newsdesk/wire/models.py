@@ -256,7 +256,10 @@ class Band(models.Model):
     """One MinHash band of an item's words (grouping.py): items sharing a band are candidates
     for the same event, so ingest looks up a few keys instead of reading the queue."""
 
-    item = models.ForeignKey(WireItem, on_delete=models.CASCADE, related_name="bands")
+    # No constraint in the database: bands are written only by grouping, with the ids of items
+    # just written or being placed, and go with their item (the ORM's cascade). Checking 20
+    # rows an item against the queue cost more at each ingest commit than writing them.
+    item = models.ForeignKey(WireItem, on_delete=models.CASCADE, related_name="bands", db_constraint=False)
     key = models.BigIntegerField()
     at = models.DateTimeField()
 

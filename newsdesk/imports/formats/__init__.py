@@ -46,12 +46,13 @@ def read_agency_file(path, *, channel_tz=None, lenient_agencies=(), for_import=T
 def read_agency_bytes(path, raw, *, channel_tz=None, lenient_agencies=(), for_import=True):
     """read_agency_file for bytes already read (a URL's answer, say). Each item's body is
     cleaned; `for_import` works out what saving a story needs besides (StoryData.prepare),
-    which the wire desk does without."""
+    which the wire desk does without, as it does without a ninjs item's pictures, standfirst
+    and section (read_ninjs)."""
     options = {"channel_tz": channel_tz, "lenient_agencies": tuple(lenient_agencies)}
     if looks_like_json(path, raw):
         if len(raw) > safexml.MAX_BYTES:
             return [Refused(str(path), f"the file is more than the {safexml.MAX_BYTES:,} bytes taken", format="ninjs")]
-        items = read_ninjs(path, raw, **options)
+        items = read_ninjs(path, raw, **options, for_import=for_import)
     else:
         root = safexml.parse(path, raw)
         if isinstance(root, Refused):

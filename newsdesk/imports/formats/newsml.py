@@ -225,9 +225,12 @@ def _all(parent, name):
     return parent.findall(_q(name)) if parent is not None else []
 
 
+_CODE_PARTS = re.compile(r"[:/#]")
+
+
 def _code(qcode):
     """"stat:canceled" -> "canceled"; a URI's last part likewise."""
-    return re.split(r"[:/#]", qcode.strip())[-1] if qcode else ""
+    return _CODE_PARTS.split(qcode.strip())[-1] if qcode else ""
 
 
 def _lang(item, content):

@@ -84,10 +84,12 @@ def _text_kind(role, contenttype, value):
     return "html" if value.lstrip().startswith("<") else "text"  # no hint: markup looks like markup
 
 
-def read_ninjs(path, raw, *, channel_tz=None, lenient_agencies=()):
+def read_ninjs(path, raw, *, channel_tz=None, lenient_agencies=(), for_import=True):
     """The items of a ninjs file: StoryData for text, Skipped for media, Refused for a document
     (or a file) that breaks the rules. `lenient_agencies` names the agencies (by copyright
-    holder or source; "*" for any) whose own properties are let through with a note."""
+    holder or source; "*" for any) whose own properties are let through with a note. Without
+    `for_import` (the wire desk) what only a story keeps is left out: pictures, the standfirst
+    and the section."""
     path = str(path)
     try:
         text = decode(path, raw) if isinstance(raw, bytes) else raw
@@ -109,7 +111,7 @@ def read_ninjs(path, raw, *, channel_tz=None, lenient_agencies=()):
     for index, doc in enumerate(docs):
         start, raw_doc = spans[index]
         try:
-            item = _item(doc, channel_tz, lenient_agencies)
+            item = _item(doc, channel_tz, lenient_agencies, for_import)
         except RecursionError:
             item = Invalid([], "a JSON value nested too deeply to be a story")
         except Invalid as err:
@@ -142,13 +144,13 @@ def _get(doc, key):
     return doc.get(key) if isinstance(doc, dict) else None
 
 
-def _item(data, channel_tz, lenient_agencies):
+def _item(data, channel_tz, lenient_agencies, for_import=True):
     if not isinstance(data, dict):
         raise Invalid([], f"expected a ninjs document (a JSON object), got {show(data)}")
     agency = _agency_of(data)
     lenient = "*" in lenient_agencies or agency.casefold() in {a.casefold() for a in lenient_agencies}
     version, notes = check(data, lenient=lenient)
-    item = _map(_Doc(data, version.split(".")[0]), channel_tz)
+    item = _map(_Doc(data, version.split(".")[0]), channel_tz, for_import)
     if isinstance(item, StoryData):
         item.format, item.notes = f"ninjs {version}", notes + item.notes
     return item
@@ -167,9 +169,10 @@ def _agency_of(data):
     return ""
 
 
-def _map(doc, channel_tz=None):
-    """A valid document as StoryData (Skipped for media): all it says, nothing it does not.
-    A headline or a body may be empty; the import decides what it takes."""
+def _map(doc, channel_tz=None, for_import=True):
+    """A valid document as StoryData (Skipped for media): all it says, nothing it does not
+    (without `for_import`, nothing of what only a story keeps). A headline or a body may be
+    empty; the import decides what it takes."""
     kind, headlines = doc.get("type"), doc.texts("headline")
     headline = _best_headline(headlines)
     uri = _str(doc.data.get("uri"))
@@ -181,7 +184,7 @@ def _map(doc, channel_tz=None):
     notes = []
     body_html = _body(doc.texts("body"), headline)
     descriptions = [t for t in doc.texts("description") if t[0] not in NOT_SUMMARIES]
-    standfirst = _plain(descriptions)
+    standfirst = _plain(descriptions) if for_import else ""
     if not body_html:
         types = {_str(r.get(doc.name("contenttype"))).split("/")[0] for r in _renditions(doc)}
         media = next((BY_MEDIA_TYPE[t] for t in ("image", "video", "audio") if t in types), None)
@@ -216,7 +219,7 @@ def _map(doc, channel_tz=None):
         standfirst=standfirst,
         byline=byline,
         source=source,
-        section=next(iter(_names(doc, "subjects", lambda e: e.get("rel") == SECTION_REL)), ""),
+        section=next(iter(_names(doc, "subjects", lambda e: e.get("rel") == SECTION_REL)), "") if for_import else "",
         people=_names(doc, "people"),
         topics=subjects + _names(doc, "organisations") + _names(doc, "places"),
         language=_str(doc.get("language")),
@@ -227,7 +230,7 @@ def _map(doc, channel_tz=None):
         updated_at=versioncreated,
         created_at=firstcreated or when["contentcreated"],
         version=version,
-        pictures=_pictures(doc),
+        pictures=_pictures(doc) if for_import else [],
         link_guid=_link_guid(doc) if is_brief else "",
         pub_status=pub_status,
         embargoed=embargoed,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from newsdesk.stories import services as stories
 from newsdesk.stories.models import Story
 from newsdesk.wire import ingest, taking
-from newsdesk.wire.models import RefusedDocument, WireItem
+from newsdesk.wire.models import Band, RefusedDocument, WireItem
 
 from .conftest import drop, ninjs
 
@@ -124,6 +124,8 @@ def test_untaken_items_expire_and_taken_ones_never_do(tmp_path, settings):
     assert list(WireItem.objects.current(later).values_list("guid", flat=True)) == ["ninjs:urn:b"]
     assert ingest.prune_expired(later) == 1
     assert list(WireItem.objects.values_list("guid", flat=True)) == ["ninjs:urn:b"]
+    # its bands go with it (the ORM's cascade: the database holds no constraint for them)
+    assert set(Band.objects.values_list("item_id", flat=True)) == {taken.pk}
 
 
 def test_a_story_built_on_embargoed_copy_cannot_be_published_or_scheduled_before_the_embargo(tmp_path):
