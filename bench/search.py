@@ -53,6 +53,11 @@ BATCH = 5_000
 PHRASE = ("harbour", "council")  # in one story of 200, side by side
 
 
+def spread(values, prefix=""):
+    """p50 and p95 of `values` (ms), named with `prefix`."""
+    return {f"{prefix}p50_ms": round(statistics.median(values), 1), f"{prefix}p95_ms": round(percentile(values, 0.95), 1)}
+
+
 def words_file():
     """Where a run keeps its words, most used first, for `--again`."""
     from django.conf import settings
@@ -234,23 +239,12 @@ def main():
         # The machine's load while searching: on a busy one, a search waits for a CPU too.
         "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
-    for kind, values in cpu.items():
-        figures["kinds"][kind].update(cpu_p50_ms=round(statistics.median(values), 1),
-                                      cpu_p95_ms=round(percentile(values, 0.95), 1))
-    for kind, values in server.items():
-        figures["kinds"][kind].update(server_cpu_p50_ms=round(statistics.median(values), 1),
-                                      server_cpu_p95_ms=round(percentile(values, 0.95), 1))
-    if server:
-        every_server = [ms for values in server.values() for ms in values]
-        figures["all"].update(server_cpu_p50_ms=round(statistics.median(every_server), 1),
-                              server_cpu_p95_ms=round(percentile(every_server, 0.95), 1))
-    for kind, values in unqueued.items():
-        figures["kinds"][kind].update(unqueued_p50_ms=round(statistics.median(values), 1),
-                                      unqueued_p95_ms=round(percentile(values, 0.95), 1))
-    if unqueued:
-        every_unqueued = [ms for values in unqueued.values() for ms in values]
-        figures["all"].update(unqueued_p50_ms=round(statistics.median(every_unqueued), 1),
-                              unqueued_p95_ms=round(percentile(every_unqueued, 0.95), 1))
+    # Each further measure by kind of query, and over all of them.
+    for prefix, measured in (("cpu_", cpu), ("server_cpu_", server), ("unqueued_", unqueued)):
+        for kind, values in measured.items():
+            figures["kinds"][kind].update(spread(values, prefix))
+        if measured and prefix != "cpu_":  # the CPU here over all is given above
+            figures["all"].update(spread([ms for values in measured.values() for ms in values], prefix))
     figures["goal_met"] = figures["all"]["p95_ms"] < 50
     for kind, row in figures["kinds"].items():
         print(f"  {kind:28} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  (CPU here: p50 {row['cpu_p50_ms']:.1f},"
