@@ -3,11 +3,14 @@ time and key: each story's form still posts to that story and brings the reader 
 
 import html
 import re
+import time
 
 import pytest
+from django.core import signing
 from django.test import Client
 from urllib.parse import quote
 
+from newsdesk.comments.forms import _SALT, FORM_KEY
 from newsdesk.comments.models import Comment
 from newsdesk.conftest import make_article
 
@@ -37,12 +40,13 @@ def test_each_story_s_guest_form_posts_to_that_story_and_signs_in_back_to_it():
         assert 'name="csrfmiddlewaretoken" value=""' in form  # a guest's page carries no token
 
 
-def test_every_page_a_guest_opens_has_a_fresh_form_key_and_time():
+def test_every_page_a_guest_opens_has_a_fresh_form_key_and_a_signed_time():
     story = make_article()
     guest = Client()
     first, second = (comment_form(guest.get(story.get_absolute_url())) for _ in range(2))
-    assert hidden(first, "key") and hidden(first, "key") != hidden(second, "key")
-    assert hidden(first, "started") and hidden(second, "started")
+    assert FORM_KEY.fullmatch(hidden(first, "key")) and hidden(first, "key") != hidden(second, "key")
+    for form in (first, second):  # the form's own signed time, not a stand-in
+        assert abs(signing.loads(hidden(form, "started"), salt=_SALT) - time.time()) < 60
 
 
 def test_a_guest_posting_the_form_of_the_second_story_opened_comments_on_that_story():
